@@ -1,0 +1,277 @@
+"""Settings for hoso, read from the environment.
+
+With nothing set, hoso runs on the embedded default profile: SQLite and files
+under ./var/, tasks in-process, database full-text search. The README lists
+every variable.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("HOSO_VAR_DIR", BASE_DIR / "var"))
+
+
+def env(name, default=None):
+    value = os.environ.get(name)
+    return default if value in (None, "") else value
+
+
+def env_bool(name, default=False):
+    value = env(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name, default=""):
+    return [item.strip() for item in env(name, default).split(",") if item.strip()]
+
+
+DEBUG = env_bool("HOSO_DEBUG", False)
+SECRET_KEY = env("HOSO_SECRET_KEY")
+if not SECRET_KEY:
+    # Embedded default: a key generated once and kept under ./var/.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    key_file = VAR_DIR / "secret_key"
+    if not key_file.exists():
+        from django.core.management.utils import get_random_secret_key
+
+        key_file.write_text(get_random_secret_key())
+        key_file.chmod(0o600)
+    SECRET_KEY = key_file.read_text().strip()
+
+# Key of the audit trail's hash chain (HMAC-SHA256); defaults to one derived from SECRET_KEY.
+AUDIT_KEY = env("HOSO_AUDIT_KEY", "")
+
+BASE_DOMAIN = env("HOSO_BASE_DOMAIN", "localhost")
+ALLOWED_HOSTS = env_list("HOSO_ALLOWED_HOSTS", f"127.0.0.1,localhost,.{BASE_DOMAIN}")
+CSRF_TRUSTED_ORIGINS = env_list("HOSO_CSRF_TRUSTED_ORIGINS", "http://127.0.0.1:8000,http://localhost:8000")
+
+INSTALLED_APPS = [
+    "hoso",
+    "accounts",
+    "retention",
+    "casefiles",
+    "ingest",
+    "routing",
+    "archive",
+    "search",
+    "cms",
+    "wagtail.contrib.forms",
+    "wagtail.contrib.redirects",
+    "wagtail.embeds",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelsearch",
+    "modelcluster",
+    "taggit",
+    "django_tasks",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+]
+
+ROOT_URLCONF = "hoso.urls"
+WSGI_APPLICATION = "hoso.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "wagtailadmin_login"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "hoso" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.debug",
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------
+DATABASE_URL = env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'hoso.sqlite3'}")
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        # WAL and a busy timeout let the web server and tasks share the file.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "timeout": 30,
+        "transaction_mode": "IMMEDIATE",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Files ----------------------------------------------------------------
+MEDIA_ROOT = Path(env("HOSO_MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_URL = "/media/"
+STATIC_ROOT = Path(env("HOSO_STATIC_ROOT", VAR_DIR / "static"))
+STATIC_URL = "/static/"
+WHITENOISE_USE_FINDERS = True
+
+STORAGE_BACKEND = env("HOSO_STORAGE", "local")  # local | s3
+if STORAGE_BACKEND == "s3":
+    _s3_options = {
+        "bucket_name": env("HOSO_S3_BUCKET", "hoso"),
+        "endpoint_url": env("HOSO_S3_ENDPOINT_URL"),
+        "access_key": env("HOSO_S3_ACCESS_KEY"),
+        "secret_key": env("HOSO_S3_SECRET_KEY"),
+        "region_name": env("HOSO_S3_REGION", "us-east-1"),
+        "file_overwrite": False,
+        "default_acl": None,
+        "querystring_auth": True,
+    }
+    _default_storage = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _s3_options}
+    _records_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_s3_options, "location": "records"},
+    }
+elif STORAGE_BACKEND == "local":
+    _default_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT},
+    }
+    _records_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT / "records", "base_url": None},
+    }
+else:
+    raise ImproperlyConfigured("HOSO_STORAGE must be 'local' or 's3'")
+STORAGES = {
+    "default": _default_storage,
+    # Content-addressed, write-once store of every document file.
+    "records": _records_storage,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+HOSO_MAX_UPLOAD_BYTES = int(env("HOSO_MAX_UPLOAD_MB", "50")) * 1024 * 1024
+
+# --- Tasks ----------------------------------------------------------------
+CELERY_BROKER_URL = env("CELERY_BROKER_URL")
+CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", CELERY_BROKER_URL)
+CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
+CELERY_BEAT_SCHEDULE = {}
+CELERY_IMPORTS = ["hoso.tasks_backend"]
+
+# Wagtail's own background work (search index updates, image renditions) goes
+# through django-tasks: in-process without a broker, through Celery with one.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if CELERY_BROKER_URL is None
+            else "hoso.tasks_backend.CeleryBackend"
+        )
+    }
+}
+
+# --- Search ---------------------------------------------------------------
+SEARCH_BACKEND = env("HOSO_SEARCH_BACKEND", "database")  # database | elasticsearch | opensearch
+if SEARCH_BACKEND == "database":
+    _search = {"BACKEND": "modelsearch.backends.database", "SEARCH_CONFIG": "simple"}
+elif SEARCH_BACKEND in {"elasticsearch", "opensearch"}:
+    _engine = {"elasticsearch": "modelsearch.backends.elasticsearch9", "opensearch": "modelsearch.backends.opensearch2"}
+    _search = {
+        "BACKEND": env("HOSO_SEARCH_ENGINE", _engine[SEARCH_BACKEND]),
+        "URLS": env_list("HOSO_SEARCH_URLS", "http://127.0.0.1:9200"),
+        "INDEX_PREFIX": env("HOSO_SEARCH_INDEX_PREFIX", "hoso_"),
+        "TIMEOUT": 30,
+    }
+else:
+    raise ImproperlyConfigured("HOSO_SEARCH_BACKEND must be 'database', 'elasticsearch' or 'opensearch'")
+MODELSEARCH_BACKENDS = {"default": _search}
+WAGTAILSEARCH_BACKENDS = MODELSEARCH_BACKENDS
+
+# --- Languages and time ---------------------------------------------------
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "hoso" / "locale"]
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+USE_I18N = True
+USE_TZ = True
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+WAGTAIL_I18N_ENABLED = False
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+WAGTAIL_SITE_NAME = "hoso"
+WAGTAILADMIN_BASE_URL = env("HOSO_BASE_URL", "http://127.0.0.1:8000")
+WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "odt", "ods", "txt", "csv"]
+
+# --- API ------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "hoso.api.exception_handler",
+    "DATE_INPUT_FORMATS": ["%Y-%m-%d", "%d/%m/%Y"],
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "hoso API",
+    "DESCRIPTION": "Hồ sơ điện tử và lưu trữ — API v1",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "PREPROCESSING_HOOKS": ["hoso.api.only_public_api"],
+}
+
+# --- Security -------------------------------------------------------------
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "SAMEORIGIN"  # the in-browser PDF preview is framed by our own pages
+SECURE_CONTENT_TYPE_NOSNIFF = True
+if env_bool("HOSO_HTTPS", False):
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("HOSO_LOG_LEVEL", "WARNING")},
+}

@@ -1,0 +1,31 @@
+from django.conf import settings
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+
+from accounts.api import AgencyViewSet, TokenView, UnitViewSet, UserViewSet
+from casefiles.api import DocumentViewSet
+
+from . import views
+
+router = DefaultRouter()
+router.register("agencies", AgencyViewSet)
+router.register("units", UnitViewSet)
+router.register("users", UserViewSet)
+router.register("documents", DocumentViewSet)
+
+urlpatterns = [
+    path("api/v1/auth/token/", TokenView.as_view(), name="api-token"),
+    path("api/v1/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("admin/", include(wagtailadmin_urls)),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", views.healthz, name="healthz"),
+    path("", include(wagtail_urls)),
+]
+
+handler404 = "hoso.views.not_found"
+handler500 = "hoso.views.server_error"
