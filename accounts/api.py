@@ -66,6 +66,15 @@ class UnitSerializer(serializers.ModelSerializer):
         fields = ["id", "agency", "name", "code"]
         read_only_fields = ["agency"]
 
+    def validate_name(self, name):
+        agency_id = self.instance.agency_id if self.instance else self.context["request"].user.agency_id
+        clash = Unit.objects.filter(agency_id=agency_id, name__iexact=name.strip())
+        if self.instance is not None:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise serializers.ValidationError("Đơn vị cùng tên đã có trong cơ quan.")
+        return name.strip()
+
 
 class UnitViewSet(AgencyScopedMixin, viewsets.ModelViewSet):
     queryset = Unit.objects.select_related("agency")

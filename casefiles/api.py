@@ -53,6 +53,9 @@ class RecipientsField(serializers.ListField):
                 raise serializers.ValidationError("Danh sách nơi nhận phải là JSON.") from exc
         return super().to_internal_value(data)
 
+    def to_representation(self, data):
+        return super().to_representation(data.all() if hasattr(data, "all") else data)
+
 
 class DocumentSerializer(serializers.ModelSerializer):
     files = DocumentFileSerializer(many=True, read_only=True)
@@ -72,11 +75,6 @@ class DocumentSerializer(serializers.ModelSerializer):
             "file", "appendices", "attachments",
         ]
         read_only_fields = ["agency", "created_at", "updated_at"]
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        data["recipients"] = RecipientSerializer(instance.recipients.all(), many=True).data
-        return data
 
     def validate_unit(self, unit):
         request = self.context["request"]

@@ -6,7 +6,8 @@ Errors are JSON ``{"code": <stable English code>, "message": <Vietnamese>, "deta
 import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, JsonResponse
+from django.db import IntegrityError
+from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -26,6 +27,7 @@ MESSAGES = {
     "parse_error": "Dữ liệu gửi lên không đọc được.",
     "invalid": "Dữ liệu không hợp lệ.",
     "throttled": "Quá nhiều yêu cầu, vui lòng thử lại sau.",
+    "conflict": "Dữ liệu trùng với bản ghi đã có.",
     "server_error": "Lỗi hệ thống, vui lòng thử lại sau.",
 }
 
@@ -42,6 +44,8 @@ def exception_handler(exc, context):
         return error_response("not_found", status.HTTP_404_NOT_FOUND)
     if isinstance(exc, PermissionDenied):
         return error_response("permission_denied", status.HTTP_403_FORBIDDEN)
+    if isinstance(exc, IntegrityError):
+        return error_response("conflict", status.HTTP_409_CONFLICT)
     if isinstance(exc, ValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
         return error_response("invalid", status.HTTP_400_BAD_REQUEST, detail)
