@@ -5,7 +5,6 @@ length in NFC form, so offsets found in a folded copy mark the same span in the
 original (search highlighting relies on this).
 """
 
-import re
 import unicodedata
 
 _D = str.maketrans({"đ": "d", "Đ": "D"})
@@ -21,9 +20,3 @@ def fold(text: str) -> str:
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return unicodedata.normalize("NFC", stripped).lower()
 
-
-def ascii_slug(text: str, max_length: int = 50, default: str = "tep") -> str:
-    """An ASCII file-name-safe form: letters, digits, '-', '_' and '.', at most max_length."""
-    folded = fold(text)
-    folded = re.sub(r"[^a-z0-9._-]+", "-", folded).strip("-.")
-    return folded[:max_length].rstrip("-.") or default
