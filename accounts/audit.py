@@ -78,7 +78,7 @@ def record(action, obj=None, *, actor=None, request=None, agency_id=None, client
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:300]
     with transaction.atomic():
-        head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
+        head = AuditHead.objects.select_for_update().get(pk=1)
         entry = AuditEntry(
             seq=head.seq + 1,
             time=timezone.now(),
