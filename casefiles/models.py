@@ -89,6 +89,11 @@ class Document(models.Model):
     issued_amount = models.PositiveSmallIntegerField(
         _("issued amount"), null=True, blank=True, validators=[MaxValueValidator(999)]
     )
+    # Identifier of the document across systems (edXML DocumentId: OrganId,yyyy/MM/dd,Number/Notation).
+    identifier = models.CharField(_("document identifier"), max_length=120, blank=True, db_index=True)
+    # Recall (thu hồi, Decree 30 Appendix VI): content withdrawn from use, the recall metadata kept.
+    recalled_at = models.DateTimeField(_("recalled at"), null=True, blank=True)
+    recall_info = models.JSONField(_("recall information"), default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",
@@ -118,12 +123,26 @@ class Document(models.Model):
         return self.code_number or self.code_notation
 
     @property
+    def is_recalled(self):
+        return self.recalled_at is not None
+
+    @property
     def main_file(self):
         return next((f for f in self.files.all() if f.role == DocumentFile.Role.MAIN), None)
 
 
 class DocumentFile(models.Model):
     """A file of a document (main file, appendix, attachment), pointing at a shared Blob."""
+
+    class TextSource(models.TextChoices):
+        EXTRACTED = "extracted", _("extracted")
+        OCR = "ocr", _("OCR")
+
+    class OcrStatus(models.TextChoices):
+        NONE = "none", _("not needed")
+        PENDING = "pending", _("pending")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
 
     class Role(models.TextChoices):
         MAIN = "main", _("Main file")
@@ -136,6 +155,18 @@ class DocumentFile(models.Model):
     original_name = models.CharField(_("original file name"), max_length=255)  # NFC
     ordinal = models.PositiveSmallIntegerField(_("ordinal"), default=1)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Content as text (extracted, or recognised by OCR), NFC.
+    text = models.TextField(_("text"), blank=True)
+    text_source = models.CharField(_("text source"), max_length=10, choices=TextSource.choices, blank=True)
+    page_count = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    ocr_status = models.CharField(_("OCR"), max_length=10, choices=OcrStatus.choices, default=OcrStatus.NONE)
+    # A searchable PDF made by OCR, kept beside the untouched original.
+    searchable_blob = models.ForeignKey(
+        Blob, verbose_name=_("searchable copy"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Risky content found at intake (JavaScript, launch actions, embedded files): never served inline.
+    quarantined = models.BooleanField(_("quarantined"), default=False)
+    flags = models.JSONField(_("flags"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("document file")
@@ -144,6 +175,34 @@ class DocumentFile(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class FileSignature(models.Model):
+    """One digital signature found in a PDF and what validation said of it."""
+
+    document_file = models.ForeignKey(DocumentFile, on_delete=models.CASCADE, related_name="signatures")
+    field_name = models.CharField(_("field"), max_length=200, blank=True)
+    signer_name = models.CharField(_("signer"), max_length=300, blank=True)
+    signer_certificate = models.TextField(_("signer certificate subject"), blank=True)
+    issuer = models.CharField(_("issuer"), max_length=300, blank=True)
+    signing_time = models.DateTimeField(_("signing time"), null=True, blank=True)
+    # Byte range covered by the signature and whether it covers the whole file.
+    covered_range = models.CharField(_("covered range"), max_length=100, blank=True)
+    covers_whole_file = models.BooleanField(_("covers the whole file"), default=False)
+    intact = models.BooleanField(_("intact"), default=False)
+    valid = models.BooleanField(_("valid"), default=False)
+    trusted = models.BooleanField(_("trusted"), default=False)
+    revocation = models.CharField(_("revocation status"), max_length=30, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    checked_at = models.DateTimeField(_("checked at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        ordering = ["document_file", "id"]
+
+    def __str__(self):
+        return self.signer_name or self.field_name
 
 
 class Recipient(models.Model):
