@@ -1,6 +1,7 @@
 """Creating, changing and removing document records, always audited and atomic."""
 
 import posixpath
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -36,17 +37,27 @@ def _validate(document):
         raise HosoError("Đơn vị không thuộc cơ quan này.", code="unit_not_in_agency")
 
 
-def attach_file(document, fileobj, name, role=DocumentFile.Role.MAIN):
+class FileInput(NamedTuple):
+    """A file to attach: its bytes, the name the user gave it, its role, and fields found at intake
+    (text, text_source, page_count, ocr_status, quarantined, flags)."""
+
+    fileobj: object
+    name: str
+    role: str = DocumentFile.Role.MAIN
+    fields: dict = {}
+
+
+def attach_file(document, fileobj, name, role=DocumentFile.Role.MAIN, **fields):
     blob = blobstore.store(fileobj, max_bytes=settings.HOSO_MAX_UPLOAD_BYTES)
     ordinal = document.files.count() + 1
     return DocumentFile.objects.create(
-        document=document, blob=blob, role=role, original_name=original_name(name), ordinal=ordinal
+        document=document, blob=blob, role=role, original_name=original_name(name), ordinal=ordinal, **fields
     )
 
 
 @transaction.atomic
 def create_document(*, agency, actor=None, request=None, files=(), recipients=(), **fields):
-    """Create a document with its files ([(fileobj, name, role)]) and recipients, audited.
+    """Create a document with its files (FileInput or (fileobj, name, role)) and recipients, audited.
 
     Either everything is stored or nothing is: a bad file rolls the record back.
     """
@@ -56,8 +67,9 @@ def create_document(*, agency, actor=None, request=None, files=(), recipients=()
     document = Document(agency=agency, created_by=actor if getattr(actor, "pk", None) else None, **fields)
     _validate(document)
     document.save()
-    for fileobj, name, role in files:
-        attach_file(document, fileobj, name, role)
+    for file in files:
+        file = FileInput(*file)
+        attach_file(document, file.fileobj, file.name, file.role, **file.fields)
     for recipient in recipients:
         Recipient.objects.create(document=document, **recipient)
     audit.record(audit.CREATE, document, actor=actor, request=request,

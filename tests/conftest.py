@@ -19,7 +19,7 @@ def _media_root(settings, tmp_path):
         settings.STORAGES = {
             **settings.STORAGES,
             "records": {
-                "BACKEND": "django.core.files.storage.FileSystemStorage",
+                "BACKEND": "casefiles.storage.DurableFileSystemStorage",
                 "OPTIONS": {"location": tmp_path / "records"},
             },
         }
