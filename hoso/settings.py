@@ -168,7 +168,7 @@ elif STORAGE_BACKEND == "local":
         "OPTIONS": {"location": MEDIA_ROOT},
     }
     _records_storage = {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "BACKEND": "casefiles.storage.DurableFileSystemStorage",
         "OPTIONS": {"location": MEDIA_ROOT / "records", "base_url": None},
     }
 else:
@@ -182,6 +182,7 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 HOSO_MAX_UPLOAD_BYTES = int(env("HOSO_MAX_UPLOAD_MB", "50")) * 1024 * 1024
+HOSO_INGEST_TMP = env("HOSO_INGEST_TMP")  # temporary folder for intake (default: the system's)
 
 # --- Tasks ----------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")

@@ -5,7 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 
 from accounts.api import AgencyViewSet, TokenView, UnitViewSet, UserViewSet
-from casefiles.api import DocumentViewSet
+from ingest.api import DocumentViewSet
 
 from . import views
 

@@ -1,0 +1,1 @@
+"""One module per intake step, run in the order of ingest.pipeline.STEPS."""

@@ -1,0 +1,5 @@
+"""(to be written)"""
+
+
+def run(candidate, workspace):
+    return None
