@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency, Unit
+from retention.models import Retention
 
 
 class Blob(models.Model):
@@ -219,3 +220,216 @@ class Recipient(models.Model):
 
     def __str__(self):
         return self.organ_name
+
+
+# --- File plans (Danh mục hồ sơ) and case files (hồ sơ), Decree 30 Art. 28-30 -------------------
+
+
+class AccessRegime(models.Model):
+    """Chế độ sử dụng: a configurable list (default Công khai / Sử dụng có điều kiện / Mật)."""
+
+    code = models.CharField(_("code"), max_length=10, unique=True)
+    name = models.CharField(_("name"), max_length=30)
+    public = models.BooleanField(_("open to the public"), default=False)
+    ordinal = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("access regime")
+        verbose_name_plural = _("access regimes")
+        ordering = ["ordinal", "code"]
+
+    def __str__(self):
+        return self.name
+
+
+class FilePlan(models.Model):
+    """An agency's annual file plan, approved by a decision and then changed only by logged amendments."""
+
+    class Numbering(models.TextChoices):
+        CONTINUOUS = "continuous", _("Continuous across the plan")
+        PER_HEADING = "per_heading", _("Restarting in each top heading")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        APPROVED = "approved", _("Approved")
+
+    agency = models.ForeignKey(Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="file_plans")
+    year = models.PositiveSmallIntegerField(_("year"))
+    numbering = models.CharField(_("numbering"), max_length=12, choices=Numbering.choices,
+                                 default=Numbering.CONTINUOUS)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    decision_number = models.CharField(_("decision number"), max_length=50, blank=True)
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name=_("approved by"))
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("file plan")
+        verbose_name_plural = _("file plans")
+        ordering = ["agency", "-year"]
+        constraints = [models.UniqueConstraint(fields=["agency", "year"], name="file_plan_one_per_year")]
+
+    def __str__(self):
+        return f"Danh mục hồ sơ năm {self.year} — {self.agency.abbreviation}"
+
+    @property
+    def is_approved(self):
+        return self.status == self.Status.APPROVED
+
+
+class PlanHeading(models.Model):
+    """A heading of the plan: top headings (Roman numerals, with an abbreviation such as TCCB) and
+    sub-headings (Arabic numerals restarting in each top heading)."""
+
+    plan = models.ForeignKey(FilePlan, on_delete=models.CASCADE, related_name="headings")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    ordinal = models.PositiveSmallIntegerField(_("ordinal"))
+    abbreviation = models.CharField(_("abbreviation"), max_length=10, blank=True)
+    title = models.CharField(_("title"), max_length=300)
+
+    class Meta:
+        verbose_name = _("plan heading")
+        verbose_name_plural = _("plan headings")
+        ordering = ["plan", "parent_id", "ordinal"]
+
+    def __str__(self):
+        return f"{self.label}. {self.title}"
+
+    @property
+    def top(self):
+        return self.parent or self
+
+    @property
+    def label(self):
+        from .numbering import roman
+
+        return roman(self.ordinal) if self.parent_id is None else str(self.ordinal)
+
+
+class PlanItem(Retention):
+    """A planned case file: number and symbol (01.TCCB), title, retention, creator, note."""
+
+    plan = models.ForeignKey(FilePlan, on_delete=models.CASCADE, related_name="items")
+    heading = models.ForeignKey(PlanHeading, on_delete=models.PROTECT, related_name="items")
+    number = models.PositiveSmallIntegerField(_("number"))
+    file_notation = models.CharField(_("number and symbol"), max_length=20)  # số và ký hiệu hồ sơ
+    title = models.CharField(_("title"), max_length=500)
+    creator = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+", verbose_name=_("file creator"))
+    creator_name = models.CharField(_("file creator"), max_length=50, blank=True)  # người lập hồ sơ
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                             verbose_name=_("unit"))
+    construction = models.BooleanField(_("capital construction (XDCB)"), default=False)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("plan item")
+        verbose_name_plural = _("plan items")
+        ordering = ["plan", "heading__parent_id", "number"]
+        constraints = [models.UniqueConstraint(fields=["plan", "file_notation"], name="plan_item_unique_notation")]
+
+    def __str__(self):
+        return f"{self.file_notation} {self.title}"
+
+
+class PlanAmendment(models.Model):
+    """A logged change to an approved plan."""
+
+    plan = models.ForeignKey(FilePlan, on_delete=models.CASCADE, related_name="amendments")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    reason = models.CharField(_("reason"), max_length=500)
+    change = models.JSONField(_("change"), default=dict)
+    time = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("plan amendment")
+        verbose_name_plural = _("plan amendments")
+        ordering = ["plan", "time"]
+
+
+class CaseFile(Retention):
+    """A case file (hồ sơ) with the Appendix VI Part III metadata."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    agency = models.ForeignKey(Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="case_files")
+    year = models.PositiveSmallIntegerField(_("year"))  # FileCatalog: năm hình thành hồ sơ
+    file_notation = models.CharField(_("number and symbol"), max_length=20)  # FileNotation
+    plan_item = models.ForeignKey(PlanItem, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="case_files", verbose_name=_("plan item"))
+    title = models.CharField(_("title"), max_length=500)
+    rights = models.ForeignKey(AccessRegime, verbose_name=_("access regime"), on_delete=models.PROTECT,
+                               related_name="+")
+    creator = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("file creator"), null=True,
+                                on_delete=models.SET_NULL, related_name="created_case_files")
+    creator_name = models.CharField(_("file creator"), max_length=50)
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="case_files",
+                             verbose_name=_("unit"))
+    language = models.CharField(_("language"), max_length=50, default="Tiếng Việt")
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    doc_total = models.PositiveIntegerField(_("document total"), default=0)
+    page_total = models.PositiveIntegerField(_("page total"), default=0)
+    description = models.CharField(_("description"), max_length=500, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # Capital construction (XDCB): due three months after final settlement (Art. 30.2a).
+    construction = models.BooleanField(_("capital construction (XDCB)"), default=False)
+    settlement_date = models.DateField(_("final settlement date"), null=True, blank=True)
+    # Held back by its unit past the due date, with the head's approval (Art. 31.3d), at most two years.
+    held_until = models.DateField(_("held back until"), null=True, blank=True)
+    hold_approval = models.CharField(_("hold-back approval"), max_length=300, blank=True)
+    transferred_at = models.DateTimeField(_("transferred to the archive at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("case file")
+        verbose_name_plural = _("case files")
+        ordering = ["agency", "-year", "file_notation"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "year", "file_notation"], name="case_file_unique_code"),
+        ]
+
+    def __str__(self):
+        return f"{self.file_notation} {self.title}"
+
+    @property
+    def file_code(self):
+        """Mã hồ sơ: OrganId.FileCatalog.FileNotation, e.g. 000.00.01.H53.2026.01.TCCB."""
+        return f"{self.agency.identifier}.{self.year}.{self.file_notation}"
+
+    @property
+    def is_closed(self):
+        return self.status == self.Status.CLOSED
+
+
+class CaseFileEntry(models.Model):
+    """A document filed in a case file, with its ordinal there. One document may sit in several
+    files; its bytes are never copied."""
+
+    case_file = models.ForeignKey(CaseFile, on_delete=models.CASCADE, related_name="entries")
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="case_entries")
+    ordinal = models.PositiveSmallIntegerField(_("ordinal"))  # DocOrdinal
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("filed document")
+        verbose_name_plural = _("filed documents")
+        ordering = ["case_file", "ordinal"]
+        constraints = [
+            models.UniqueConstraint(fields=["case_file", "document"], name="entry_once_per_file"),
+            models.UniqueConstraint(fields=["case_file", "ordinal"], name="entry_unique_ordinal"),
+        ]
+
+    def __str__(self):
+        return self.identifier
+
+    @property
+    def identifier(self):
+        """The document's identifier in this file: file code + ordinal (three digits)."""
+        return f"{self.case_file.file_code}.{self.ordinal:03d}"

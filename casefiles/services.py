@@ -12,6 +12,7 @@ from accounts.errors import HosoError
 from hoso.text import nfc
 
 from . import blobstore
+from .filing import guard_document
 from .models import Document, DocumentFile, Recipient
 
 DOCUMENT_FIELDS = (
@@ -48,6 +49,7 @@ class FileInput(NamedTuple):
 
 
 def attach_file(document, fileobj, name, role=DocumentFile.Role.MAIN, **fields):
+    guard_document(document)
     blob = blobstore.store(fileobj, max_bytes=settings.HOSO_MAX_UPLOAD_BYTES)
     ordinal = document.files.count() + 1
     return DocumentFile.objects.create(
@@ -77,11 +79,11 @@ def create_document(*, agency, actor=None, request=None, files=(), recipients=()
     return document
 
 
-@transaction.atomic
 def update_document(document, *, actor=None, request=None, **fields):
     unknown = set(fields) - set(DOCUMENT_FIELDS)
     if unknown:
         raise HosoError("Trường thông tin không được hỗ trợ.", code="unknown_field", detail=sorted(unknown))
+    guard_document(document, actor=actor, request=request)
     changed = {}
     for field, value in fields.items():
         old = getattr(document, field)
@@ -90,17 +92,22 @@ def update_document(document, *, actor=None, request=None, **fields):
             setattr(document, field, value)
     if changed:
         _validate(document)
-        document.save()
-        audit.record(audit.UPDATE, document, actor=actor, request=request, detail={"changed": changed})
+        with transaction.atomic():
+            document.save()
+            audit.record(audit.UPDATE, document, actor=actor, request=request, detail={"changed": changed})
     return document
 
 
-@transaction.atomic
 def delete_document(document, *, actor=None, request=None):
     """Remove the record; its bytes stay in the store (other records may share them)."""
-    audit.record(audit.DELETE, document, actor=actor, request=request,
-                 detail={"files": list(document.files.values_list("blob__sha256", flat=True))})
-    document.delete()
+    guard_document(document, actor=actor, request=request)
+    if document.case_entries.exists():
+        raise HosoError("Văn bản đã được lập vào hồ sơ; rút khỏi hồ sơ trước khi xóa.",
+                        code="document_filed", status=409)
+    with transaction.atomic():
+        audit.record(audit.DELETE, document, actor=actor, request=request,
+                     detail={"files": list(document.files.values_list("blob__sha256", flat=True))})
+        document.delete()
 
 
 def record_view(document, *, actor=None, request=None):

@@ -183,6 +183,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 HOSO_MAX_UPLOAD_BYTES = int(env("HOSO_MAX_UPLOAD_MB", "50")) * 1024 * 1024
 HOSO_INGEST_TMP = env("HOSO_INGEST_TMP")  # temporary folder for intake (default: the system's)
+# Transfer to the agency archive (Decree 30 Art. 30.2, 31.3d); configurable where the law is unsettled.
+HOSO_TRANSFER_AFTER_MONTHS = int(env("HOSO_TRANSFER_AFTER_MONTHS", "12"))
+HOSO_TRANSFER_XDCB_MONTHS = int(env("HOSO_TRANSFER_XDCB_MONTHS", "3"))
+HOSO_HOLD_BACK_MAX_YEARS = int(env("HOSO_HOLD_BACK_MAX_YEARS", "2"))
+HOSO_TRANSFER_WARNING_DAYS = int(env("HOSO_TRANSFER_WARNING_DAYS", "30"))
 
 # --- Tasks ----------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
