@@ -38,6 +38,14 @@ ROLE_PERMISSIONS = {
     ],
 }
 
+# Every role works with case files; plan keepers draft the annual file plan.
+CASE_FILES = ["casefiles.view_fileplan", "casefiles.view_casefile", "casefiles.add_casefile"]
+PLAN_KEEPING = ["casefiles.add_fileplan", "casefiles.change_fileplan"]
+for _role in Role:
+    ROLE_PERMISSIONS[_role] += CASE_FILES
+for _role in (Role.CLERK, Role.LEADER, Role.ARCHIVIST, Role.ADMIN):
+    ROLE_PERMISSIONS[_role] += PLAN_KEEPING
+
 ADMIN_ACCESS = "wagtailadmin.access_admin"
 
 

@@ -5,6 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 
 from accounts.api import AgencyViewSet, TokenView, UnitViewSet, UserViewSet
+from casefiles.casefile_api import CaseFileViewSet, FilePlanViewSet
 from ingest.api import DocumentViewSet
 
 from . import views
@@ -14,6 +15,8 @@ router.register("agencies", AgencyViewSet)
 router.register("units", UnitViewSet)
 router.register("users", UserViewSet)
 router.register("documents", DocumentViewSet)
+router.register("file-plans", FilePlanViewSet)
+router.register("case-files", CaseFileViewSet)
 
 urlpatterns = [
     path("api/v1/auth/token/", TokenView.as_view(), name="api-token"),
