@@ -164,3 +164,25 @@ class AuditHead(models.Model):
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
     seal = models.CharField(max_length=64, default="")
+
+
+class Notification(models.Model):
+    """A message to one person inside hoso (reminders, warnings, assignments)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    # One notification per key and person: jobs that run again do not repeat themselves.
+    key = models.CharField(max_length=200)
+    title = models.CharField(_("title"), max_length=300)
+    body = models.TextField(_("message"), blank=True)
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_once_per_key")]
+
+    def __str__(self):
+        return self.title

@@ -269,6 +269,14 @@ SPECTACULAR_SETTINGS = {
     "PREPROCESSING_HOOKS": ["hoso.api.only_public_api"],
 }
 
+# --- Mail (notifications are e-mailed only when EMAIL_HOST is set) -------
+EMAIL_HOST = env("HOSO_EMAIL_HOST", "")
+EMAIL_PORT = int(env("HOSO_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = env("HOSO_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env("HOSO_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("HOSO_EMAIL_TLS", True)
+DEFAULT_FROM_EMAIL = env("HOSO_EMAIL_FROM", "hoso@localhost")
+
 # --- Security -------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "SAMEORIGIN"  # the in-browser PDF preview is framed by our own pages
