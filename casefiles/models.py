@@ -384,6 +384,8 @@ class CaseFile(Retention):
     held_until = models.DateField(_("held back until"), null=True, blank=True)
     hold_approval = models.CharField(_("hold-back approval"), max_length=300, blank=True)
     transferred_at = models.DateTimeField(_("transferred to the archive at"), null=True, blank=True)
+    # Accepted by the agency archive: with a public access regime, then open to public search.
+    accepted_at = models.DateTimeField(_("accepted by the archive at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -405,6 +407,10 @@ class CaseFile(Retention):
     @property
     def is_closed(self):
         return self.status == self.Status.CLOSED
+
+    @property
+    def is_public(self):
+        return self.accepted_at is not None and self.rights.public
 
 
 class CaseFileEntry(models.Model):
