@@ -66,7 +66,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "accounts.wagtail_users.UsersAppConfig",  # wagtail.users with hoso's user forms
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -239,6 +239,10 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+# dd/mm/yyyy in every language (hoso/formats), and in Wagtail's date pickers.
+FORMAT_MODULE_PATH = ["hoso.formats"]
+WAGTAIL_DATE_FORMAT = "%d/%m/%Y"
+WAGTAIL_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAIL_SITE_NAME = "hoso"
