@@ -1,0 +1,29 @@
+"""PDF text, page by page; a PDF with (almost) no text layer is a scan for OCR."""
+
+from pypdf import PasswordType, PdfReader
+from pypdf.errors import FileNotDecryptedError
+
+from .base import Found
+
+MIN_CHARS_PER_PAGE = 20  # fewer visible characters than this, on average, means a scan
+
+
+def open_pdf(path) -> PdfReader:
+    """A reader over the file, decrypted when the user password is empty; FileNotDecryptedError otherwise."""
+    reader = PdfReader(path, strict=False)
+    if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
+        raise FileNotDecryptedError("a password is needed")
+    return reader
+
+
+def pdf(path, text) -> Found:
+    reader = open_pdf(path)
+    pages = reader.pages
+    visible = read = 0
+    for page in pages:
+        page_text = page.extract_text() or ""
+        visible += sum(not ch.isspace() for ch in page_text)
+        read += 1
+        if not text.add(page_text + "\n\n"):
+            break
+    return Found(page_count=len(pages), needs_ocr=visible < MIN_CHARS_PER_PAGE * read)
