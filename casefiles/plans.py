@@ -5,7 +5,7 @@ import io
 import re
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 
 from accounts import audit
@@ -119,7 +119,8 @@ def copy_plan(source, year, *, actor=None):
     """Start next year's plan from this one: same headings and items, as a draft."""
     plan = create_plan(source.agency, year, numbering=source.numbering, actor=actor)
     mapping = {}
-    for heading in source.headings.order_by("parent_id", "ordinal").select_related("parent"):
+    # Top headings first (PostgreSQL sorts NULL parents last), then their sub-headings.
+    for heading in source.headings.order_by(F("parent_id").asc(nulls_first=True), "ordinal"):
         mapping[heading.pk] = PlanHeading.objects.create(
             plan=plan, parent=mapping.get(heading.parent_id), ordinal=heading.ordinal,
             abbreviation=heading.abbreviation, title=heading.title)
