@@ -77,7 +77,7 @@ class Incoming(models.Model):
         REFUSED = "refused", _("Refused (returned to sender)")
         RECALLED = "recalled", _("Recalled by the sender")
 
-    document = models.OneToOneField(Document, on_delete=models.PROTECT, related_name="incoming")
+    document = models.OneToOneField(Document, on_delete=models.CASCADE, related_name="incoming")
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.RECEIVED)
     presented_to = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
                                      verbose_name=_("presented to"))
@@ -138,7 +138,7 @@ class Outgoing(models.Model):
         ISSUED = "issued", _("Issued")
         RECALLED = "recalled", _("Recalled")
 
-    document = models.OneToOneField(Document, on_delete=models.PROTECT, related_name="outgoing")
+    document = models.OneToOneField(Document, on_delete=models.CASCADE, related_name="outgoing")
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.DRAFT)
     drafter = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+",
                                 verbose_name=_("drafter"))
