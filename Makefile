@@ -20,9 +20,11 @@ test: install
 
 install: $(STAMP) system-packages
 
-# python-magic needs the libmagic shared library.
+# python-magic needs libmagic. Optional: old Word files need antiword; OCR needs OCRmyPDF with
+# Tesseract's Vietnamese data (without them those files are kept, their text marked unavailable).
 system-packages:
 	@scripts/ensure-deb-packages.sh libmagic1
+	@scripts/ensure-deb-packages.sh --optional antiword ocrmypdf tesseract-ocr-vie
 
 # Debian ships venv's pip separately (python3.11-venv): install it when venv fails.
 $(VENV)/bin/python:

@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# Make sure Debian packages are installed: ensure-deb-packages.sh PACKAGE...
+# Make sure Debian packages are installed: ensure-deb-packages.sh [--optional] PACKAGE...
+#
+# With --optional, a user who is not root only gets a warning (the features that
+# need the packages report themselves unavailable).
 #
 # Installs the missing ones with apt-get when running as root (as CI does on a
 # clean machine); otherwise prints the command to run and fails. On systems
 # without dpkg it only warns: install the equivalents yourself.
 set -euo pipefail
 
-[ "$#" -gt 0 ] || { echo "usage: $0 PACKAGE..." >&2; exit 2; }
+optional=0
+if [ "${1:-}" = "--optional" ]; then optional=1; shift; fi
+[ "$#" -gt 0 ] || { echo "usage: $0 [--optional] PACKAGE..." >&2; exit 2; }
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
     echo "ensure-deb-packages: not a Debian system; make sure these are installed: $*" >&2
@@ -23,6 +28,7 @@ done
 if [ "$(id -u)" -ne 0 ]; then
     echo "ensure-deb-packages: missing Debian packages: ${missing[*]}" >&2
     echo "  install them with: sudo apt-get install -y ${missing[*]}" >&2
+    [ "$optional" = 1 ] && exit 0
     exit 1
 fi
 
