@@ -13,7 +13,14 @@ from accounts.api import AgencyScopedMixin
 from accounts.errors import HosoError
 
 from . import blobstore, services
-from .models import Document, DocumentFile, Recipient
+from .models import Document, DocumentFile, FileSignature, Recipient
+
+
+class FileSignatureSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FileSignature
+        fields = ["field_name", "signer_name", "signer_certificate", "issuer", "signing_time", "covered_range",
+                  "covers_whole_file", "intact", "valid", "trusted", "revocation", "error", "checked_at"]
 
 
 class DocumentFileSerializer(serializers.ModelSerializer):
@@ -22,11 +29,12 @@ class DocumentFileSerializer(serializers.ModelSerializer):
     mime_type = serializers.CharField(source="blob.mime_type", read_only=True)
     stored_name = serializers.CharField(source="blob.name", read_only=True)
     download_url = serializers.SerializerMethodField()
+    signatures = FileSignatureSerializer(many=True, read_only=True)
 
     class Meta:
         model = DocumentFile
         fields = ["id", "role", "ordinal", "original_name", "sha256", "size", "mime_type", "stored_name",
-                  "download_url"]
+                  "download_url", "signatures"]
 
     def get_download_url(self, obj) -> str:
         return f"/api/v1/documents/{obj.document_id}/files/{obj.pk}/download/"
@@ -84,7 +92,9 @@ class DocumentSerializer(serializers.ModelSerializer):
 
 
 class DocumentViewSet(AgencyScopedMixin, viewsets.ModelViewSet):
-    queryset = Document.objects.select_related("agency", "unit").prefetch_related("files__blob", "recipients")
+    queryset = Document.objects.select_related("agency", "unit").prefetch_related(
+        "files__blob", "files__signatures", "recipients"
+    )
     serializer_class = DocumentSerializer
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 

@@ -24,6 +24,17 @@ MESSAGES = {
     "edxml_invalid": "Gói tin edXML không hợp lệ: {reason}.",
     "extraction_failed": "Không trích xuất được nội dung tệp.",
     "metadata_invalid": "Siêu dữ liệu không hợp lệ: {reason}.",
+    # What the PDF signature check found (a file flag, or casefiles.FileSignature.error).
+    "signatures_unreadable": "Không đọc được các chữ ký số trong tệp PDF.",
+    "signature_unreadable": "Chữ ký số bị lỗi, không kiểm tra được ({detail}).",
+    "signature_modified": "Nội dung tệp đã bị thay đổi sau khi ký.",
+    "signature_invalid": "Chữ ký số không đúng với chứng thư số của người ký.",
+    "signature_revoked": "Chứng thư số của người ký đã bị thu hồi.",
+    "signature_untrusted": "Không xác minh được chứng thư số đến chứng thư gốc tin cậy ({detail}).",
+    # Why OCR gave a file no text (casefiles.DocumentFile.flags).
+    "ocr_unavailable": "Chưa cài đặt công cụ nhận dạng chữ (OCRmyPDF).",
+    "ocr_timeout": "Nhận dạng chữ quá thời gian cho phép.",
+    "ocr_failed": "Không nhận dạng được chữ trong tệp.",
 }
 
 

@@ -1,13 +1,17 @@
-"""Intake's background work. Tasks take ids and are idempotent."""
+"""Intake's background work. Tasks take ids, are idempotent, and never raise out of the worker."""
 
 from celery import shared_task
+
+from . import ocr
 
 
 @shared_task(name="ingest.ocr_document_file", acks_late=True)
 def ocr_document_file(document_file_id):
-    """(to be written) Recognise the text of an image-only PDF or an image."""
-    return None
+    """Recognise the text of an image-only PDF or a scanned image (ingest.ocr)."""
+    return ocr.recognise(document_file_id)
 
 
 def queue_ocr(document_file_id):
-    ocr_document_file.delay(document_file_id)
+    # Celery's limits leave OCRmyPDF's own timeout room to fire first and be recorded.
+    limit = ocr.timeout()
+    ocr_document_file.apply_async((document_file_id,), soft_time_limit=limit + 60, time_limit=limit + 120)
