@@ -151,6 +151,9 @@ class DocumentViewSet(AgencyScopedMixin, viewsets.ModelViewSet):
     def download(self, request, pk=None, file_id=None):
         """The file's bytes, exactly as stored."""
         document = self.get_object()
+        if document.is_recalled:
+            raise HosoError("Văn bản đã bị thu hồi, nội dung không còn được sử dụng.", code="document_recalled",
+                            status=410)
         document_file = document.files.select_related("blob").filter(pk=file_id).first()
         if document_file is None:
             raise HosoError("Không tìm thấy tệp.", code="not_found", status=404)

@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 
 from accounts.api import AgencyViewSet, TokenView, UnitViewSet, UserViewSet
 from casefiles.casefile_api import CaseFileViewSet, FilePlanViewSet
+from ingest import edxml_api
 from ingest.api import DocumentViewSet
 
 from . import views
@@ -20,6 +21,7 @@ router.register("case-files", CaseFileViewSet)
 
 urlpatterns = [
     path("api/v1/auth/token/", TokenView.as_view(), name="api-token"),
+    path("api/v1/edxml/", include(edxml_api.urls)),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
