@@ -2,7 +2,6 @@
 
 import json
 
-from django.http import FileResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
@@ -12,7 +11,7 @@ from rest_framework.response import Response
 from accounts.api import AgencyScopedMixin
 from accounts.errors import HosoError
 
-from . import blobstore, services
+from . import serving, services
 from .models import Document, DocumentFile, FileSignature, Recipient
 
 
@@ -151,19 +150,8 @@ class DocumentViewSet(AgencyScopedMixin, viewsets.ModelViewSet):
     def download(self, request, pk=None, file_id=None):
         """The file's bytes, exactly as stored."""
         document = self.get_object()
-        if document.is_recalled:
-            raise HosoError("Văn bản đã bị thu hồi, nội dung không còn được sử dụng.", code="document_recalled",
-                            status=410)
-        document_file = document.files.select_related("blob").filter(pk=file_id).first()
+        document_file = document.files.select_related("blob", "document").filter(pk=file_id).first()
         if document_file is None:
             raise HosoError("Không tìm thấy tệp.", code="not_found", status=404)
-        services.record_download(document_file, request=request)
-        blob = document_file.blob
-        inline = request.query_params.get("inline") in {"1", "true"} and blob.mime_type == "application/pdf"
-        response = FileResponse(
-            blobstore.open_blob(blob), as_attachment=not inline, filename=document_file.original_name,
-            content_type=blob.mime_type,
-        )
-        response["Content-Length"] = str(blob.size)
-        response["X-Content-SHA256"] = blob.sha256
-        return response
+        return serving.file_response(document_file, inline=request.query_params.get("inline") in {"1", "true"},
+                                     request=request)

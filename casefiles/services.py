@@ -18,7 +18,7 @@ from .models import Document, DocumentFile, Recipient
 DOCUMENT_FIELDS = (
     "kind", "unit", "type_name", "code_number", "code_notation", "issued_date", "organ_name", "subject",
     "language", "page_amount", "description", "signer_position", "signer_full_name", "priority", "due_date",
-    "arrival_date", "arrival_number", "to_places", "issued_amount",
+    "arrival_date", "arrival_number", "to_places", "issued_amount", "identifier",
 )
 
 

@@ -8,7 +8,7 @@ import django_filters
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, Value
 from django.db.models.functions import Concat
-from django.http import FileResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.functional import cached_property
@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, TitleColumn
 
+from accounts.errors import HosoError
 from accounts.models import Unit
 from accounts.views import (
     AgencyScopedViewSet,
@@ -28,11 +29,10 @@ from accounts.views import (
     agency_scope,
 )
 
-from . import blobstore, services
+from . import serving, services
 from .forms import DocumentCreateForm, DocumentForm
 from .models import Document, DocumentFile
 
-PDF = "application/pdf"
 
 
 def label(field_name):
@@ -134,7 +134,7 @@ class DocumentInspectView(ScopedInspectView):
         context.update(
             files=files,
             recipients=self.object.recipients.all(),
-            preview_url=file_url("preview", main) if main and main.blob.mime_type == PDF else None,
+            preview_url=file_url("preview", main) if main and main.blob.mime_type == serving.PDF and not main.quarantined else None,
         )
         return context
 
@@ -148,15 +148,11 @@ def serve_file(request, pk, file_id, inline=False):
     document = get_object_or_404(Document.objects.for_user(request.user), pk=pk)
     if not request.user.has_perm("casefiles.view_document"):
         raise PermissionDenied
-    document_file = get_object_or_404(document.files.select_related("blob"), pk=file_id)
-    blob = document_file.blob
-    services.record_download(document_file, request=request)
-    response = FileResponse(
-        blobstore.open_blob(blob), as_attachment=not (inline and blob.mime_type == PDF),
-        filename=document_file.original_name, content_type=blob.mime_type,
-    )
-    response["Content-Length"] = str(blob.size)
-    return response
+    document_file = get_object_or_404(document.files.select_related("blob", "document"), pk=file_id)
+    try:
+        return serving.file_response(document_file, inline=inline, request=request)
+    except HosoError as error:
+        return HttpResponse(error.message, status=error.status, content_type="text/plain; charset=utf-8")
 
 
 def download(request, pk, file_id):

@@ -183,11 +183,32 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 HOSO_MAX_UPLOAD_BYTES = int(env("HOSO_MAX_UPLOAD_MB", "50")) * 1024 * 1024
 HOSO_INGEST_TMP = env("HOSO_INGEST_TMP")  # temporary folder for intake (default: the system's)
+# ZIP archives at intake: hard limits against bombs.
+HOSO_ZIP_MAX_TOTAL_BYTES = int(env("HOSO_ZIP_MAX_TOTAL_MB", "200")) * 1024 * 1024
+HOSO_ZIP_MAX_RATIO = int(env("HOSO_ZIP_MAX_RATIO", "100"))
+HOSO_ZIP_MAX_ENTRIES = int(env("HOSO_ZIP_MAX_ENTRIES", "1000"))
+HOSO_ZIP_MAX_DEPTH = int(env("HOSO_ZIP_MAX_DEPTH", "2"))
+HOSO_MAX_TEXT_CHARS = int(env("HOSO_MAX_TEXT_CHARS", "5000000"))  # extracted text kept per file
+# OCR (OCRmyPDF with Tesseract's Vietnamese data).
+HOSO_OCR_ENABLED = env_bool("HOSO_OCR_ENABLED", True)
+HOSO_OCR_TIMEOUT = int(env("HOSO_OCR_TIMEOUT", "600"))
+HOSO_OCRMYPDF = env("HOSO_OCRMYPDF", "ocrmypdf")
+# PDF signatures: the national CA roots the agency trusts (PEM or DER files in this folder).
+HOSO_TRUST_ROOTS_DIR = Path(env("HOSO_TRUST_ROOTS_DIR", VAR_DIR / "trust-roots"))
+HOSO_SIGNATURE_FETCH_REVOCATION = env_bool("HOSO_SIGNATURE_FETCH_REVOCATION", False)
+# Signing keys (PKCS#12) are encrypted at rest with this secret (default: the secret key).
+HOSO_KEYS_SECRET = env("HOSO_KEYS_SECRET", "")
+HOSO_DROP_ROOT = Path(env("HOSO_DROP_ROOT", VAR_DIR / "drop"))  # drop folders: <root>/<agency abbreviation>/
+HOSO_DROP_SETTLE_SECONDS = float(env("HOSO_DROP_SETTLE_SECONDS", "10"))  # unchanged this long before intake
+HOSO_ORPHAN_MAX_AGE_HOURS = float(env("HOSO_ORPHAN_MAX_AGE_HOURS", "24"))  # stored bytes no record names
 # Transfer to the agency archive (Decree 30 Art. 30.2, 31.3d); configurable where the law is unsettled.
 HOSO_TRANSFER_AFTER_MONTHS = int(env("HOSO_TRANSFER_AFTER_MONTHS", "12"))
 HOSO_TRANSFER_XDCB_MONTHS = int(env("HOSO_TRANSFER_XDCB_MONTHS", "3"))
 HOSO_HOLD_BACK_MAX_YEARS = int(env("HOSO_HOLD_BACK_MAX_YEARS", "2"))
 HOSO_TRANSFER_WARNING_DAYS = int(env("HOSO_TRANSFER_WARNING_DAYS", "30"))
+HOSO_DEADLINE_WARNING_DAYS = int(env("HOSO_DEADLINE_WARNING_DAYS", "2"))  # "near due" for handling deadlines
+# The place written before an issued document's date ("Sơn La, ngày 05 tháng 3 năm 2026").
+HOSO_PLACE_NAME = env("HOSO_PLACE_NAME", "Sơn La")
 
 # --- Tasks ----------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")

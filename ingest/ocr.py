@@ -46,12 +46,12 @@ class OcrError(Exception):
 
 
 def enabled() -> bool:
-    return bool(getattr(settings, "HOSO_OCR_ENABLED", True))
+    return bool(settings.HOSO_OCR_ENABLED)
 
 
 def timeout() -> float:
     """Seconds one OCRmyPDF run may take."""
-    return float(getattr(settings, "HOSO_OCR_TIMEOUT", 600))
+    return float(settings.HOSO_OCR_TIMEOUT)
 
 
 def recognise(document_file_id) -> str:
@@ -142,7 +142,7 @@ def _flatten(frame):
 
 
 def _run_ocrmypdf(source, output, options):
-    binary = shutil.which(getattr(settings, "HOSO_OCRMYPDF", "ocrmypdf"))
+    binary = shutil.which(settings.HOSO_OCRMYPDF)
     if binary is None:
         raise OcrError("ocr_unavailable")
     command = [binary, "--quiet", "-l", "vie", "--output-type", "pdf", "--skip-text", *options, str(source),

@@ -38,11 +38,11 @@ KEY_USAGE = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation
 
 
 def trust_roots_dir() -> Path:
-    return Path(getattr(settings, "HOSO_TRUST_ROOTS_DIR", None) or Path(settings.VAR_DIR) / "trust-roots")
+    return Path(settings.HOSO_TRUST_ROOTS_DIR)
 
 
 def fetching_allowed() -> bool:
-    return bool(getattr(settings, "HOSO_SIGNATURE_FETCH_REVOCATION", False))
+    return bool(settings.HOSO_SIGNATURE_FETCH_REVOCATION)
 
 
 def trust_roots() -> list:

@@ -18,8 +18,11 @@ Entry points:
     Produce and store the outgoing status package ``code`` (see ``status_codes``) for a
     received document.
 
-``build_document_package(document) -> bytes``
-    The package of an issued document, with its files.
+``build_document_package(document, business_type=0, reason=...) -> bytes``
+    The package of an issued document, with its files (business type 1: its recall).
+
+``send_document(document, *, actor=None, business_type=0, reason=...) -> EdxmlPackage``
+    Build that package and keep it as outgoing for the transport.
 
 ``status_codes``
     Status code -> Vietnamese meaning (01 đã đến ... 06 hoàn thành, 13/15/16 recall).
@@ -27,7 +30,7 @@ Entry points:
 
 import re
 
-from .build import build_document_package
+from .build import build_document_package, send_document
 from .receive import EdxmlResult, import_package
 from .status import build_status, status_codes
 from .tree import NAMESPACE
@@ -39,4 +42,5 @@ def is_edxml(head: bytes) -> bool:
     return NAMESPACE.encode() in head and _ROOT.search(head) is not None
 
 
-__all__ = ["EdxmlResult", "build_document_package", "build_status", "import_package", "is_edxml", "status_codes"]
+__all__ = ["EdxmlResult", "build_document_package", "build_status", "import_package", "is_edxml", "send_document",
+           "status_codes"]

@@ -6,6 +6,7 @@ unprefixed ``AttachmentEncoded/Attachment`` elements outside the envelope.
 """
 
 import base64
+import io
 import uuid
 import xml.etree.ElementTree as ET
 
@@ -13,6 +14,7 @@ from accounts.errors import HosoError
 from casefiles import blobstore
 from casefiles.models import Document
 
+from ..models import EdxmlPackage
 from . import fields
 from .tree import NAMESPACE, PREFIX, append
 
@@ -58,13 +60,26 @@ def _file(document_file) -> tuple:
     return data, document_file.original_name, document_file.blob.mime_type, document_file.get_role_display()
 
 
-def build_document_package(document) -> bytes:
-    """The edXML package of an issued document: its metadata, recipients and every file's bytes."""
+def build_document_package(document, business_type=0, reason="Gửi văn bản điện tử mới") -> bytes:
+    """The edXML package of an issued document: its metadata, recipients and every file's bytes.
+    ``business_type`` 1 makes it a recall (thu hồi) of the document, with ``reason``."""
     if document.kind != Document.Kind.ISSUED:
         raise HosoError("Chỉ xuất gói tin edXML cho văn bản đi.", code="edxml_not_issued", status=409)
     if not (document.code_number and document.issued_date):
         raise HosoError("Văn bản đi chưa có số hoặc ngày ban hành, chưa xuất được gói tin edXML.",
                         code="edxml_not_numbered", status=409)
     files = [_file(f) for f in document.files.select_related("blob").order_by("ordinal", "id")]
-    return render({"MessageHeader": fields.message_header(document), "TraceHeaderList": trace(document.agency)},
-                  files)
+    return render({"MessageHeader": fields.message_header(document),
+                   "TraceHeaderList": trace(document.agency, business_type, reason)}, files)
+
+
+def send_document(document, *, actor=None, business_type=0, reason="Gửi văn bản điện tử mới") -> EdxmlPackage:
+    """Build an issued document's package and keep it as outgoing (direction out) for the transport."""
+    data = build_document_package(document, business_type, reason)
+    return EdxmlPackage.objects.create(
+        agency=document.agency, document=document, direction=EdxmlPackage.Direction.OUT,
+        business_type=business_type, document_identifier=fields.identifier_of(document),
+        from_organ_id=document.agency.identifier, from_organ_name=document.agency.name,
+        blob=blobstore.store(io.BytesIO(data)), created_by=actor if getattr(actor, "pk", None) else None,
+        header={"reason": reason, "to": [r.organ_id or r.organ_name for r in document.recipients.all()]},
+    )

@@ -4,7 +4,6 @@ from typing import NamedTuple
 
 from django.conf import settings
 
-MAX_TEXT_CHARS = 5_000_000
 
 
 class Found(NamedTuple):
@@ -22,7 +21,7 @@ class TextBuffer:
     """Text gathered up to HOSO_MAX_TEXT_CHARS (5 million by default); the rest is dropped and noted."""
 
     def __init__(self, limit=None):
-        self.limit = limit or getattr(settings, "HOSO_MAX_TEXT_CHARS", MAX_TEXT_CHARS)
+        self.limit = limit or settings.HOSO_MAX_TEXT_CHARS
         self.parts, self.size, self.truncated = [], 0, False
 
     def add(self, text: str) -> bool:

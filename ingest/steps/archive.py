@@ -45,10 +45,10 @@ class Limits:
 
     @classmethod
     def from_settings(cls):
-        return cls(total=getattr(settings, "HOSO_ZIP_MAX_TOTAL_BYTES", 200 * MB),
-                   ratio=getattr(settings, "HOSO_ZIP_MAX_RATIO", 100),
-                   entries=getattr(settings, "HOSO_ZIP_MAX_ENTRIES", 1000),
-                   depth=getattr(settings, "HOSO_ZIP_MAX_DEPTH", 2))
+        return cls(total=settings.HOSO_ZIP_MAX_TOTAL_BYTES,
+                   ratio=settings.HOSO_ZIP_MAX_RATIO,
+                   entries=settings.HOSO_ZIP_MAX_ENTRIES,
+                   depth=settings.HOSO_ZIP_MAX_DEPTH)
 
 
 @dataclass
