@@ -26,6 +26,7 @@ from accounts.roles import Role, ensure_role_groups
 from accounts.services import create_person
 from casefiles.models import Document, DocumentFile
 from casefiles.services import create_document
+from hoso.text import long_date, short_date
 
 DEMO_PASSWORD = "hoso-demo-2026"
 OPERATOR_USERNAME = "admin"
@@ -609,20 +610,6 @@ DOCUMENTS = (
 
 
 # --- Dates and numbers -------------------------------------------------------------------------
-
-
-def _month(month):
-    return f"{month:02d}" if month < 3 else str(month)
-
-
-def long_date(place, day):
-    """'Sơn La, ngày 05 tháng 3 năm 2026' (Decree 30: pad days below 10 and months 1 and 2)."""
-    return f"{place}, ngày {day.day:02d} tháng {_month(day.month)} năm {day.year}"
-
-
-def short_date(day):
-    """'05/3/2026', '15/01/2026'."""
-    return f"{day.day:02d}/{_month(day.month)}/{day.year}"
 
 
 def _workday(day):

@@ -207,3 +207,40 @@ class Delegation(models.Model):
         verbose_name = _("delegation")
         verbose_name_plural = _("delegations")
         ordering = ["-starts_on"]
+
+
+class SigningKey(models.Model):
+    """A PKCS#12 key installed by the administrator: a person's (user set) or the agency's own (user empty).
+
+    The PKCS#12 file and the image (the person's signature or the agency's seal, PNG with transparency)
+    are stored blobs; the password is kept encrypted (routing.keys). One key per holder is active.
+    """
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="signing_keys",
+                               verbose_name=_("agency"))
+    user = models.ForeignKey(USER, null=True, blank=True, on_delete=models.CASCADE, related_name="signing_keys",
+                             verbose_name=_("person"))
+    p12 = models.ForeignKey("casefiles.Blob", on_delete=models.PROTECT, related_name="+",
+                            verbose_name=_("PKCS#12 file"))
+    password_encrypted = models.TextField()
+    image = models.ForeignKey("casefiles.Blob", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("signature or seal image"))
+    subject = models.CharField(_("certificate subject"), max_length=500)
+    issuer = models.CharField(_("certificate issuer"), max_length=500)
+    not_after = models.DateTimeField(_("valid until"))
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("signing key")
+        verbose_name_plural = _("signing keys")
+        ordering = ["agency", "user", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "user"], condition=models.Q(active=True, user__isnull=False),
+                                    name="signing_key_one_active_per_person"),
+            models.UniqueConstraint(fields=["agency"], condition=models.Q(active=True, user__isnull=True),
+                                    name="signing_key_one_active_per_agency"),
+        ]
+
+    def __str__(self):
+        return f"{self.user or self.agency} — {self.subject}"
