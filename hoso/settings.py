@@ -292,6 +292,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "PREPROCESSING_HOOKS": ["hoso.api.only_public_api"],
+    "ENUM_NAME_OVERRIDES": {
+        "DocumentKindEnum": "casefiles.models.Document.Kind",
+        "RegisterKindEnum": "routing.models.Register.Kind",
+    },
 }
 
 # --- Mail (notifications are e-mailed only when EMAIL_HOST is set) -------

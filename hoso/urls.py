@@ -8,6 +8,8 @@ from accounts.api import AgencyViewSet, TokenView, UnitViewSet, UserViewSet
 from casefiles.casefile_api import CaseFileViewSet, FilePlanViewSet
 from ingest import edxml_api
 from ingest.api import DocumentViewSet
+from routing.api import DashboardView, DelegationViewSet, IncomingViewSet, OutgoingViewSet, RegisterViewSet
+from routing.keys_api import SigningKeyViewSet
 
 from . import views
 
@@ -18,6 +20,12 @@ router.register("users", UserViewSet)
 router.register("documents", DocumentViewSet)
 router.register("file-plans", FilePlanViewSet)
 router.register("case-files", CaseFileViewSet)
+router.register("incoming", IncomingViewSet)
+router.register("outgoing", OutgoingViewSet)
+router.register("registers", RegisterViewSet)
+router.register("delegations", DelegationViewSet)
+router.register("dashboard", DashboardView, basename="dashboard")
+router.register("signing-keys", SigningKeyViewSet, basename="signing-key")
 
 urlpatterns = [
     path("api/v1/auth/token/", TokenView.as_view(), name="api-token"),

@@ -10,56 +10,28 @@ import io
 
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.hazmat.primitives import hashes
 from django.core.files.uploadedfile import SimpleUploadedFile
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
-from reportlab.lib.pagesizes import A4
-from reportlab.pdfgen import canvas
 from rest_framework.test import APIRequestFactory, force_authenticate
 
 from accounts.errors import HosoError
 from accounts.models import AuditEntry
 from accounts.roles import Role
-from hoso.fonts import register_fonts
 from ingest import signatures
 from routing import keys
 from routing.keys_api import SigningKeyViewSet
 from routing.models import SigningKey
 from routing.signing import fill_number, layout, prepare_draft, sign_agency, sign_personal, stamps
-from routing.specimens import seal_png, signature_png
 from tests.conftest import make_person, pdf_bytes
 from tests.ingest.test_signatures import NOW, Authority
+from tests.routing.conftest import PASSWORD, draft, p12
 
-PASSWORD = "Khoa@2026"
 WHEN = dt.datetime(2026, 3, 5, 3, 15, 7, tzinfo=dt.UTC)  # 10:15:07 in Vietnam
-
-
-def p12(holder, root, password=PASSWORD):
-    return pkcs12.serialize_key_and_certificates(
-        b"hoso", holder.key, holder.cert, [root.cert], serialization.BestAvailableEncryption(password.encode()))
-
-
-@pytest.fixture(scope="module")
-def pki():
-    root = Authority("Hoso Test Root CA")
-    return {"root": root, "leader": Authority("Hoàng Văn Lãnh", root, ca=False),
-            "agency": Authority("Ủy ban nhân dân tỉnh Sơn La", root, ca=False)}
-
-
-@pytest.fixture
-def trusted(settings, tmp_path, pki):
-    folder = tmp_path / "trust-roots"
-    folder.mkdir()
-    (folder / "root.pem").write_bytes(pki["root"].pem)
-    settings.HOSO_TRUST_ROOTS_DIR = folder
-    settings.HOSO_SIGNATURE_FETCH_REVOCATION = False
-    return folder
-
 
 @pytest.fixture
 def leader(agency_a):
@@ -67,11 +39,6 @@ def leader(agency_a):
     person.position = "Chủ tịch"
     person.save()
     return person
-
-
-@pytest.fixture(scope="module")
-def images():
-    return {"signature": signature_png("Hoàng Văn Lãnh"), "seal": seal_png("Ủy ban nhân dân tỉnh Sơn La", "Sơn La")}
 
 
 @pytest.fixture
@@ -83,28 +50,6 @@ def installed(agency_a, leader, pki, admin_a, images):
         "agency": keys.install_key(agency_a, p12(pki["agency"], pki["root"]), PASSWORD,
                                    image_bytes=images["seal"], actor=admin_a),
     }
-
-
-def draft(lines=12):
-    """A one-page draft of a decision: heading, title and a body of the given number of lines."""
-    regular, bold = register_fonts()
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A4, invariant=1)
-    pdf.setFont(bold, 12)
-    pdf.drawCentredString(180, 775, "ỦY BAN NHÂN DÂN")
-    pdf.drawCentredString(180, 760, "TỈNH SƠN LA")
-    pdf.drawCentredString(410, 775, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
-    pdf.drawCentredString(410, 760, "Độc lập - Tự do - Hạnh phúc")
-    pdf.setFont(bold, 14)
-    pdf.drawCentredString(300, 690, "QUYẾT ĐỊNH")
-    pdf.setFont(regular, 13)
-    for i in range(lines):
-        pdf.drawString(85, 650 - 18 * i, f"Điều {i + 1}. Phê duyệt kế hoạch chuyển đổi số năm 2026 của tỉnh.")
-    pdf.setFont(regular, 10)
-    pdf.drawString(85, 40, "Trang 1")  # a footer: the signer's block may stay above it
-    pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
 
 
 def check(tmp_path, data):
