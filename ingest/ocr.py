@@ -6,21 +6,26 @@ its text (NFC) becomes the file's text. Only `-l vie` is used: adding English
 drops diacritics on some words.
 
 A file is recognised once: only while its ocr_status is pending, and a worker
-first claims it (flag OCR_RUNNING, set under a row lock) so that a second worker
-leaves it alone. Any failure ends as ocr_status failed with a flag naming why
+first claims it (flag "ocr_running:<time>", set under a row lock) so that a second
+worker leaves it alone. A claim older than the OCR timeout plus a margin belongs to
+a worker that died: it lapses, and ``requeue_pending`` (a beat job) sends such files
+round again. Any failure ends as ocr_status failed with a flag naming why
 (ingest.errors.MESSAGES), logged, never raised.
 """
 
+import datetime
 import logging
 import os
 import shutil
 import signal
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from PIL import Image, ImageSequence
 
 from casefiles import blobstore
@@ -32,7 +37,8 @@ from .extractors import pdf as extract_pdf
 
 logger = logging.getLogger(__name__)
 
-OCR_RUNNING = "ocr_running"  # flag of a file a worker is recognising
+OCR_RUNNING = "ocr_running"  # flag "ocr_running:<unix time>" of a file a worker is recognising
+CLAIM_MARGIN = 300  # seconds past the OCR timeout after which a claim has lapsed
 IMAGE_DPI = 300  # assumed for scanned images that do not state a credible resolution
 Status = DocumentFile.OcrStatus
 
@@ -76,18 +82,39 @@ def recognise(document_file_id) -> str:
     return "done"
 
 
+def _without_claim(flags):
+    return [flag for flag in flags if flag.split(":")[0] != OCR_RUNNING]
+
+
+def _live_claim(flags, now=None) -> bool:
+    """Whether a worker holds the file now (its claim has not lapsed)."""
+    now = time.time() if now is None else now
+    for flag in flags:
+        name, _, since = flag.partition(":")
+        if name == OCR_RUNNING and (not since.isdigit() or now - int(since) < timeout() + CLAIM_MARGIN):
+            return True
+    return False
+
+
 def _claim(document_file_id):
-    """The pending file, now flagged OCR_RUNNING; None when it is not pending or another worker has it."""
+    """The pending file, now claimed; None when it is not pending or a live worker has it."""
     with transaction.atomic():
         document_file = (
             DocumentFile.objects.select_for_update().select_related("blob")
             .filter(pk=document_file_id, ocr_status=Status.PENDING).first()
         )
-        if document_file is None or OCR_RUNNING in document_file.flags:
+        if document_file is None or _live_claim(document_file.flags):
             return None
-        document_file.flags = [*document_file.flags, OCR_RUNNING]
+        document_file.flags = [*_without_claim(document_file.flags), f"{OCR_RUNNING}:{int(time.time())}"]
         document_file.save(update_fields=["flags"])
     return document_file
+
+
+def pending_unclaimed(older_than=600):
+    """Ids of files still pending, unclaimed (or whose claim lapsed), created more than N seconds ago."""
+    cutoff = timezone.now() - datetime.timedelta(seconds=older_than)
+    files = DocumentFile.objects.filter(ocr_status=Status.PENDING, created_at__lt=cutoff).values_list("pk", "flags")
+    return [pk for pk, flags in files if not _live_claim(flags)]
 
 
 def _recognise(document_file):
@@ -113,7 +140,7 @@ def _recognise(document_file):
             current.text_source = DocumentFile.TextSource.OCR
             current.page_count = pages
             current.ocr_status = Status.DONE
-            current.flags = [flag for flag in current.flags if flag != OCR_RUNNING]
+            current.flags = _without_claim(current.flags)
             if text.truncated and "text_truncated" not in current.flags:
                 current.flags.append("text_truncated")
             current.save(update_fields=["searchable_blob", "text", "text_source", "page_count", "ocr_status",
@@ -167,7 +194,7 @@ def _fail(document_file_id, code) -> str:
             document_file = DocumentFile.objects.select_for_update().filter(pk=document_file_id).first()
             if document_file is None:
                 return "failed"
-            flags = [flag for flag in document_file.flags if flag != OCR_RUNNING]
+            flags = _without_claim(document_file.flags)
             document_file.flags = flags if code in flags else [*flags, code]
             document_file.ocr_status = Status.FAILED
             document_file.save(update_fields=["flags", "ocr_status"])

@@ -154,3 +154,39 @@ def test_ocr_past_its_time_limit_fails(agency_a, settings):
     assert ocr_document_file(document_file.pk) == "failed"
     document_file.refresh_from_db()
     assert (document_file.ocr_status, document_file.flags) == ("failed", ["ocr_timeout"])
+
+
+@needs_ocrmypdf
+def test_a_lapsed_claim_is_taken_over(agency_a, settings):
+    """A worker killed mid-way leaves a claim that lapses after the timeout and a margin."""
+    import time
+
+    from ingest import ocr
+
+    stale = pending_file(agency_a, scan_pdf(), "scan.pdf")
+    stale.flags = [f"ocr_running:{int(time.time()) - settings.HOSO_OCR_TIMEOUT - ocr.CLAIM_MARGIN - 1}"]
+    stale.save()
+    assert ocr_document_file(stale.pk) == "done"
+    stale.refresh_from_db()
+    assert stale.ocr_status == "done" and not any(f.startswith("ocr_running") for f in stale.flags)
+
+
+def test_pending_files_go_round_again(agency_a, settings):
+    import time
+
+    from django.utils import timezone
+
+    from ingest import ocr
+    from ingest.tasks import requeue_pending_ocr
+
+    settings.HOSO_OCR_ENABLED = False  # the requeued task then leaves them pending: only the choice is tested
+    lost = pending_file(agency_a, scan_pdf(), "lost.pdf")
+    running = pending_file(agency_a, scan_pdf() + b"\n", "running.pdf")
+    running.flags = [f"ocr_running:{int(time.time())}"]
+    running.save()
+    fresh = pending_file(agency_a, scan_pdf() + b"\n\n", "fresh.pdf")
+    old = timezone.now() - timezone.timedelta(hours=1)
+    DocumentFile.objects.filter(pk__in=[lost.pk, running.pk]).update(created_at=old)
+    assert ocr.pending_unclaimed() == [lost.pk]
+    assert fresh.pk not in ocr.pending_unclaimed()
+    assert requeue_pending_ocr() == 1
