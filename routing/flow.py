@@ -3,6 +3,7 @@ traces and audit. Each document kind declares its transitions in a table; nothin
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from accounts import audit
@@ -19,6 +20,17 @@ class Step:
     target: str | None
     roles: tuple  # empty: any member of the agency (further checks in the action itself)
     delegable: bool = False  # a leader's delegate may take it on the leader's behalf
+
+
+def agency_member(agency_id, user, *roles):
+    """An active person of the agency (holding one of the roles, when given), or a clear refusal."""
+    people = get_user_model().objects.filter(agency_id=agency_id, is_active=True)
+    if roles:
+        people = people.filter(groups__name__in=[str(r) for r in roles])
+    person = people.filter(pk=getattr(user, "pk", user)).first()
+    if person is None:
+        raise HosoError("Người nhận không thuộc cơ quan hoặc không có vai trò phù hợp.", code="invalid_person")
+    return person
 
 
 def active_delegation(user, today=None):

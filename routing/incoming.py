@@ -3,7 +3,6 @@
 Documents that came by edXML report each step back to the sender as a status package.
 """
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -16,7 +15,7 @@ from ingest import edxml
 from ingest.models import EdxmlPackage
 
 from . import registers
-from .flow import Step, move
+from .flow import Step, agency_member, move
 from .models import Handler, Incoming, Register
 
 S = Incoming.State
@@ -101,20 +100,10 @@ def refuse(incoming, actor, *, reason, request=None):
     return incoming
 
 
-def _member(agency_id, user_id, *roles):
-    users = get_user_model().objects.filter(agency_id=agency_id, is_active=True)
-    if roles:
-        users = users.filter(groups__name__in=[str(r) for r in roles])
-    user = users.filter(pk=getattr(user_id, "pk", user_id)).first()
-    if user is None:
-        raise HosoError("Người nhận không thuộc cơ quan hoặc không có vai trò phù hợp.", code="invalid_person")
-    return user
-
-
 @transaction.atomic
 def present(incoming, actor, *, leader, comment="", request=None):
     """The clerk presents the document to a leader for instructions."""
-    incoming.presented_to = _member(incoming.document.agency_id, leader, Role.LEADER, Role.UNIT_HEAD)
+    incoming.presented_to = agency_member(incoming.document.agency_id, leader, Role.LEADER, Role.UNIT_HEAD)
     _step(incoming, "present", actor, comment=comment, request=request,
           detail={"presented_to": incoming.presented_to.username})
     incoming.save(update_fields=["presented_to"])
@@ -125,8 +114,8 @@ def present(incoming, actor, *, leader, comment="", request=None):
 def assign(incoming, actor, *, lead, co_handlers=(), deadline=None, instruction="", request=None):
     """The leader (or a delegate) names a lead handler, co-handlers, a deadline and an instruction."""
     agency_id = incoming.document.agency_id
-    lead = _member(agency_id, lead)
-    co = [_member(agency_id, user) for user in co_handlers if getattr(user, "pk", user) != lead.pk]
+    lead = agency_member(agency_id, lead)
+    co = [agency_member(agency_id, user) for user in co_handlers if getattr(user, "pk", user) != lead.pk]
     if deadline and deadline < timezone.localdate():
         raise HosoError("Hạn xử lý đã qua.", code="deadline_in_past")
     _step(incoming, "assign", actor, comment=instruction, request=request,

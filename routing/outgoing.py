@@ -4,7 +4,6 @@ signature, numbering, the agency's signature and issuance; recall."""
 import io
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
@@ -17,7 +16,7 @@ from casefiles.services import FileInput, create_document
 from ingest import edxml
 
 from . import registers, signing
-from .flow import Step, move
+from .flow import Step, agency_member, move
 from .models import Consultation, Incoming, Outgoing, Register
 
 S = Outgoing.State
@@ -68,21 +67,11 @@ def _drafter_only(outgoing, actor):
         raise HosoError("Chỉ người soạn thảo thực hiện bước này.", code="drafter_only", status=403)
 
 
-def _person(agency_id, user, *roles):
-    users = get_user_model().objects.filter(agency_id=agency_id, is_active=True)
-    if roles:
-        users = users.filter(groups__name__in=[str(r) for r in roles])
-    person = users.filter(pk=getattr(user, "pk", user)).first()
-    if person is None:
-        raise HosoError("Người nhận không thuộc cơ quan hoặc không có vai trò phù hợp.", code="invalid_person")
-    return person
-
-
 @transaction.atomic
 def consult(outgoing, actor, *, people, note="", request=None):
     """Ask co-handlers for comments on the draft (xin ý kiến)."""
     _drafter_only(outgoing, actor)
-    people = [_person(outgoing.document.agency_id, p) for p in people]
+    people = [agency_member(outgoing.document.agency_id, p) for p in people]
     if not people:
         raise HosoError("Chọn người cho ý kiến.", code="invalid_person")
     move(outgoing, STEPS, "consult", actor, comment=note, request=request,
@@ -110,7 +99,7 @@ def answer(outgoing, actor, *, comment, request=None):
 def submit(outgoing, actor, *, unit_head, note="", request=None):
     """Submit the finished draft to the unit head for initialling; number and date fields are prepared."""
     _drafter_only(outgoing, actor)
-    outgoing.unit_head = _person(outgoing.document.agency_id, unit_head, Role.UNIT_HEAD, Role.LEADER)
+    outgoing.unit_head = agency_member(outgoing.document.agency_id, unit_head, Role.UNIT_HEAD, Role.LEADER)
     main = _pdf_main(outgoing.document)
     move(outgoing, STEPS, "submit", actor, comment=note, request=request)
     _replace_bytes(main, signing.prepare_draft(_read(main)))
@@ -123,7 +112,7 @@ def initial(outgoing, actor, *, signer, note="", request=None):
     """The unit head initials (ký tắt) and passes the draft to the leader who will sign."""
     if outgoing.unit_head_id not in (None, actor.pk) and not actor.has_role(Role.LEADER):
         raise HosoError("Dự thảo được trình cho lãnh đạo đơn vị khác.", code="not_your_turn", status=403)
-    outgoing.signer = _person(outgoing.document.agency_id, signer, Role.LEADER)
+    outgoing.signer = agency_member(outgoing.document.agency_id, signer, Role.LEADER)
     move(outgoing, STEPS, "initial", actor, comment=note, request=request)
     outgoing.save(update_fields=["signer"])
     return outgoing
