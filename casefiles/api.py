@@ -68,9 +68,13 @@ class DocumentSerializer(serializers.ModelSerializer):
     files = DocumentFileSerializer(many=True, read_only=True)
     recipients = RecipientsField(required=False)
     number_notation = serializers.CharField(read_only=True)
-    file = serializers.FileField(write_only=True, required=False, help_text="Main file (tệp chính)")
-    appendices = serializers.ListField(child=serializers.FileField(), write_only=True, required=False)
-    attachments = serializers.ListField(child=serializers.FileField(), write_only=True, required=False)
+    # Empty files pass the form: intake refuses them with its own code (empty_file).
+    file = serializers.FileField(write_only=True, required=False, allow_empty_file=True,
+                                 help_text="Main file (tệp chính)")
+    appendices = serializers.ListField(child=serializers.FileField(allow_empty_file=True), write_only=True,
+                                       required=False)
+    attachments = serializers.ListField(child=serializers.FileField(allow_empty_file=True), write_only=True,
+                                        required=False)
 
     class Meta:
         model = Document

@@ -142,9 +142,9 @@ def assert_refused(response, code, status=422):
 
 
 def test_an_empty_file(clerk_a):
-    """The form refuses an empty upload before intake; intake itself refuses it too (other channels)."""
+    """Intake refuses an empty upload with its own code, through the API and for other channels."""
     response = upload(clerk_a, b"", "rong.pdf")
-    assert response.status_code == 400 and "file" in response.json()["detail"]
+    assert response.status_code == 422 and response.json()["code"] == "empty_file"
     assert not Document.objects.exists() and not Blob.objects.exists()
     with pytest.raises(Rejected) as caught:
         ingest_document(clerk_a.agency, [(b"", "rong.pdf", "main")], actor=clerk_a, subject="Rỗng")
