@@ -70,10 +70,9 @@ INSTALLED_APPS = [
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
-    "wagtail.search",
+    "wagtail.search",  # modelsearch's app (label wagtailsearch): listing "modelsearch" too would clash
     "wagtail.admin",
     "wagtail",
-    "modelsearch",
     "modelcluster",
     "taggit",
     "django_tasks",
@@ -240,7 +239,16 @@ SEARCH_BACKEND = env("HOSO_SEARCH_BACKEND", "database")  # database | elasticsea
 if SEARCH_BACKEND == "database":
     _search = {"BACKEND": "modelsearch.backends.database", "SEARCH_CONFIG": "simple"}
 elif SEARCH_BACKEND in {"elasticsearch", "opensearch"}:
-    _engine = {"elasticsearch": "modelsearch.backends.elasticsearch9", "opensearch": "modelsearch.backends.opensearch2"}
+    # modelsearch's opensearch2/opensearch3 backends follow the client's API (opensearch-py 2 or 3),
+    # and either talks to OpenSearch 2 or 3 servers.
+    _engine = {"elasticsearch": "modelsearch.backends.elasticsearch9", "opensearch": "modelsearch.backends.opensearch3"}
+    try:
+        from opensearchpy import VERSION as _opensearch_client
+
+        if _opensearch_client[0] < 3:
+            _engine["opensearch"] = "modelsearch.backends.opensearch2"
+    except ImportError:
+        pass
     _search = {
         "BACKEND": env("HOSO_SEARCH_ENGINE", _engine[SEARCH_BACKEND]),
         "URLS": env_list("HOSO_SEARCH_URLS", "http://127.0.0.1:9200"),

@@ -30,6 +30,7 @@ router.register("signing-keys", SigningKeyViewSet, basename="signing-key")
 urlpatterns = [
     path("api/v1/auth/token/", TokenView.as_view(), name="api-token"),
     path("api/v1/edxml/", include(edxml_api.urls)),
+    path("api/v1/", include("search.urls")),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

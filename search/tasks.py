@@ -1,0 +1,11 @@
+"""The indexing job: idempotent, takes refs (see search.indexing), re-reads the records."""
+
+from celery import shared_task
+
+from . import indexing
+
+
+@shared_task(name="search.index_records", acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True,
+             max_retries=5)
+def index_records(refs):
+    return indexing.refresh(refs)
