@@ -2,7 +2,7 @@
 
     GET /api/v1/search/?q=...&year=...&page=...       staff: own agency, as the role allows
     GET /api/v1/search/suggest/?q=...                  completions
-    GET /api/v1/search/export/?q=...&format=xlsx|pdf&columns=title,date
+    GET /api/v1/search/export/?q=...&output=xlsx|pdf&columns=title,date
     GET|POST /api/v1/search/saved/, DELETE /api/v1/search/saved/<id>/
     GET /api/v1/public/search/?q=...                   anyone: public records the archive accepted
 """
@@ -69,14 +69,14 @@ class ExportView(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(parameters=[*PARAMETERS, OpenApiParameter("format", str, enum=["xlsx", "pdf"]),
+    @extend_schema(parameters=[*PARAMETERS, OpenApiParameter("output", str, enum=["xlsx", "pdf"]),
                                OpenApiParameter("columns", str)], responses={200: bytes}, tags=["search"])
     def get(self, request):
         return export_response(request.user, request.query_params)
 
 
 def export_response(user, data):
-    fmt = data.get("format", "xlsx")
+    fmt = data.get("output", "xlsx")
     if fmt not in exports.FORMATS:
         raise HosoError("Định dạng xuất không được hỗ trợ (xlsx hoặc pdf).", code="invalid_format")
     params = services.read_params(data)

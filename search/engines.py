@@ -30,6 +30,20 @@ from .models import SearchEntry
 ELASTIC = ("elasticsearch", "opensearch")
 
 
+def count_and_facets(entries, fields):
+    """The count and every facet of a queryset of entries from one GROUP BY over all the facet
+    columns (one pass over the rows), summed per column here."""
+    if not fields:
+        return entries.count(), {}
+    counters = [Counter() for _ in fields]
+    total = 0
+    for *values, n in entries.values_list(*fields).annotate(n=Count("id")).order_by():
+        total += n
+        for counter, value in zip(counters, values):
+            counter[value] += n
+    return total, {name: OrderedDict(c.most_common()) for name, c in zip(fields, counters)}
+
+
 class Fts5Engine:
     name = "sqlite-fts5"
     table = "search_fts"
@@ -72,17 +86,7 @@ class Fts5Engine:
         return entries
 
     def count_and_facets(self, query, queryset, fields):
-        """The count and every facet from one GROUP BY over all facet columns, summed here."""
-        matching = self._matching(query_parser.to_fts5(query), queryset)
-        if not fields:
-            return matching.count(), {}
-        counters = [Counter() for _ in fields]
-        total = 0
-        for *values, n in matching.values_list(*fields).annotate(n=Count("id")).order_by():
-            total += n
-            for counter, value in zip(counters, values):
-                counter[value] += n
-        return total, {name: OrderedDict(c.most_common()) for name, c in zip(fields, counters)}
+        return count_and_facets(self._matching(query_parser.to_fts5(query), queryset), fields)
 
     def suggest(self, text, queryset, limit):
         expression = query_parser.prefix_fts5(text)

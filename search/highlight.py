@@ -14,6 +14,7 @@ from hoso.text import nfc
 from .vietnamese import folded
 
 WIDTH = 240
+SCAN = 20000  # characters of a long text looked through for a snippet
 
 
 def _pattern(terms):
@@ -47,16 +48,19 @@ def mark(text, terms):
 def snippet(text, terms, width=WIDTH):
     """About `width` characters of the text around the densest cluster of query words, escaped,
     words in <mark>; the start of the text when no word occurs in it."""
-    text = " ".join(nfc(text).split())
+    text = " ".join(nfc(text[:SCAN]).split())
     spans = _spans(text, terms)
     if not spans:
         cut = text[:width]
         return escape(cut) + ("…" if len(text) > width else "")
-    best, best_score = 0, -1
-    for i, (start, _end, _word) in enumerate(spans):
-        inside = {word for s, e, word in spans[i:] if e <= start + width}
-        if len(inside) > best_score:
-            best, best_score = i, len(inside)
+    best, best_score, last = 0, -1, 0
+    for i, (start, _end, _word) in enumerate(spans[:200]):  # windows starting at each of the first matches
+        last = max(last, i)
+        while last + 1 < len(spans) and spans[last + 1][1] <= start + width:
+            last += 1
+        score = len({word for _s, _e, word in spans[i:last + 1]})
+        if score > best_score:
+            best, best_score = i, score
     start = spans[best][0]
     begin = max(0, start - width // 4)
     if begin:

@@ -8,20 +8,16 @@ re-reads the records: existing ones are (re)indexed, missing ones leave the
 index. Running it twice changes nothing.
 """
 
-import logging
 from collections import defaultdict
 
-from django.db import transaction
-from django.db.models import Prefetch
+from django.db import connection, transaction
 
-from casefiles.models import CaseFile, CaseFileEntry, Document, DocumentFile
+from casefiles.models import CaseFile, CaseFileEntry, Document, DocumentFile, Recipient
 
 from . import vietnamese
 from .engines import get_engine
 from .query import notation_key
 from .models import SearchEntry
-
-logger = logging.getLogger("hoso.search")
 
 DOCUMENT, CASE_FILE = SearchEntry.Kind.DOCUMENT, SearchEntry.Kind.CASE_FILE
 BATCH = 500
@@ -57,22 +53,30 @@ def _texts(title_parts, meta_parts, full_text=""):
 # --- documents -------------------------------------------------------------------------------
 
 
+def _grouped(rows):
+    groups = defaultdict(list)
+    for key, *values in rows:
+        groups[key].append(values[0] if len(values) == 1 else values)
+    return groups
+
+
 def _documents(ids):
-    return (
-        Document.objects.filter(pk__in=ids)
-        .select_related("agency")
-        .prefetch_related(
-            Prefetch("files", queryset=DocumentFile.objects.only(
-                "id", "document_id", "original_name", "text", "ordinal")),
-            "recipients",
-            Prefetch("case_entries", queryset=CaseFileEntry.objects.select_related(
-                "case_file__rights", "case_file__agency").order_by("case_file_id")),
-        )
-    )
+    """Documents with what their entries need, in a few queries (prefetch_related's per-object
+    querysets cost more than the indexing itself)."""
+    documents = list(Document.objects.filter(pk__in=ids).select_related("agency"))
+    ids = [d.pk for d in documents]
+    files = _grouped(DocumentFile.objects.filter(document_id__in=ids).order_by("document_id", "ordinal", "id")
+                     .values_list("document_id", "original_name", "text"))
+    recipients = _grouped(Recipient.objects.filter(document_id__in=ids).values_list("document_id", "organ_name"))
+    filed = CaseFileEntry.objects.filter(document_id__in=ids).select_related("case_file__rights", "case_file__agency")
+    case_files = _grouped((entry.document_id, entry.case_file) for entry in filed.order_by("case_file_id"))
+    for document in documents:
+        document.search_parts = (files[document.pk], recipients[document.pk], case_files[document.pk])
+    return documents
 
 
 def _document_entry(document):
-    case_files = [entry.case_file for entry in document.case_entries.all()]
+    files, recipients, case_files = document.search_parts
     first = case_files[0] if case_files else None
     # Public only when every case file holding it was accepted by the archive under a public regime.
     public = bool(case_files) and not document.is_recalled and all(cf.is_public for cf in case_files)
@@ -92,16 +96,15 @@ def _document_entry(document):
         "label": (document.number_notation or "")[:60],
         "notation_key": notation_key(document.number_notation)[:60],
     }
-    files = list(document.files.all())
     meta = [
         document.type_name, document.organ_name, document.signer_position, document.signer_full_name,
         _date(document.issued_date), document.description, document.to_places, document.identifier,
         str(document.arrival_number or ""), _date(document.due_date),
-        *(r.organ_name for r in document.recipients.all()),
-        *(f.original_name for f in files),
+        *recipients,
+        *(name for name, _text in files),
         *(f"{cf.file_code} {cf.title}" for cf in case_files),
     ]
-    full_text = "\n".join(f.text for f in files if f.text)
+    full_text = "\n".join(text for _name, text in files if text)
     return fields, _texts([document.number_notation, document.subject], meta, full_text)
 
 
@@ -109,11 +112,14 @@ def _document_entry(document):
 
 
 def _case_files(ids):
-    return (
-        CaseFile.objects.filter(pk__in=ids)
-        .select_related("agency", "rights")
-        .prefetch_related(Prefetch("entries", queryset=CaseFileEntry.objects.select_related("document")))
-    )
+    case_files = list(CaseFile.objects.filter(pk__in=ids).select_related("agency", "rights"))
+    documents = _grouped(CaseFileEntry.objects.filter(case_file_id__in=[cf.pk for cf in case_files])
+                         .order_by("case_file_id", "ordinal")
+                         .values_list("case_file_id", "document__code_number", "document__code_notation",
+                                      "document__subject"))
+    for case_file in case_files:
+        case_file.search_parts = documents[case_file.pk]
+    return case_files
 
 
 def _case_file_entry(case_file):
@@ -133,11 +139,11 @@ def _case_file_entry(case_file):
         "label": case_file.file_notation[:60],
         "notation_key": notation_key(case_file.file_notation)[:60],
     }
-    documents = [entry.document for entry in case_file.entries.all()]
+    documents = case_file.search_parts
     meta = [
         case_file.file_code, case_file.creator_name, case_file.description, case_file.language,
         _date(case_file.start_date), _date(case_file.end_date), case_file.retention_label, case_file.rights.name,
-        *(f"{d.number_notation} {d.subject}" for d in documents),
+        *(f"{number}/{notation} {subject}" for number, notation, subject in documents),
     ]
     return fields, _texts([case_file.file_notation, case_file.title], meta)
 
@@ -213,8 +219,7 @@ def build_entries(kind, records):
         entry = SearchEntry(kind=kind, object_id=record.pk, **fields)
         entry._texts = texts
         entries.append(entry)
-    SearchEntry.objects.bulk_create(entries, update_conflicts=True, unique_fields=["kind", "object_id"],
-                                    update_fields=ENTRY_FIELDS)
+    _upsert(entries)
     ids = dict(SearchEntry.objects.filter(kind=kind, object_id__in=[e.object_id for e in entries])
                .values_list("object_id", "pk"))
     for entry in entries:
@@ -222,10 +227,20 @@ def build_entries(kind, records):
     return entries
 
 
+def _upsert(entries):
+    """INSERT ... ON CONFLICT DO UPDATE in one executemany (SQLite and PostgreSQL): bulk_create's
+    per-value SQL compiling cost more than the rest of indexing."""
+    columns = ["kind", "object_id", *ENTRY_FIELDS]
+    names = [SearchEntry._meta.get_field(c).column for c in columns]
+    updates = ", ".join(f"{n} = excluded.{n}" for n in names[2:])
+    sql = (f"INSERT INTO {SearchEntry._meta.db_table} ({', '.join(names)}) VALUES ({', '.join(['%s'] * len(names))}) "
+           f"ON CONFLICT (kind, object_id) DO UPDATE SET {updates}")
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [[getattr(e, c) for c in columns] for e in entries])
+
+
 def texts_for(entry):
     """The text values of one entry, read from its record (modelsearch's own rebuild uses this)."""
     load, build = LOADERS[entry.kind]
-    record = load([entry.object_id]).first()
-    if record is None:
-        return defaultdict(str)
-    return build(record)[1]
+    records = load([entry.object_id])
+    return build(records[0])[1] if records else defaultdict(str)

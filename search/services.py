@@ -9,7 +9,7 @@ snippets and suggestions are all computed inside that scope.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Q
 
 from accounts.errors import HosoError
 from accounts.models import Agency, Unit
@@ -17,7 +17,7 @@ from casefiles.models import AccessRegime, CaseFile, Document, DocumentFile
 from retention.models import RetentionKind
 
 from . import highlight
-from .engines import get_engine
+from .engines import count_and_facets, get_engine
 from .forms import SORTS, SearchForm
 from .models import SearchEntry
 from .query import parse
@@ -96,8 +96,7 @@ def search(user, params, *, public=False, with_facets=True):
     facet_fields = [f for f in FACETS if f != "agency_id" or public or (user and user.is_superuser)]
     engine = get_engine()
     if query.match_all:
-        total = entries.count()
-        facets = _database_facets(entries, facet_fields) if with_facets else {}
+        total, facets = count_and_facets(entries, facet_fields if with_facets else [])
         found = list(entries.order_by(order or "-date", "-id")[offset:offset + size])
     else:
         pinned = _pinned(engine, query, entries) if order is None else []
@@ -105,9 +104,10 @@ def search(user, params, *, public=False, with_facets=True):
         shown = pinned[offset:offset + size]
         rest = entries.exclude(pk__in=[e.pk for e in pinned]) if pinned else entries
         found = shown + engine.search(query, rest, order, max(0, offset - len(pinned)), size - len(shown))
+    names = display_names(found, facets)
     return Results(query=query, total=total, page=page, page_size=size, engine=engine.name,
-                   hits=describe(found, query, public=public),
-                   facets=label_facets(facets) if with_facets else {})
+                   hits=describe(found, query, names, public=public),
+                   facets=label_facets(facets, names) if with_facets else {})
 
 
 def _pinned(engine, query, entries):
@@ -115,10 +115,6 @@ def _pinned(engine, query, entries):
     if not query.notation_keys:
         return []
     return engine.search(query, entries.filter(notation_key__in=query.notation_keys), None, 0, MAX_PINNED)
-
-
-def _database_facets(entries, fields):
-    return {name: dict(entries.values_list(name).annotate(n=Count("id")).order_by("-n")) for name in fields}
 
 
 def suggest(user, text, *, public=False, limit=10):
@@ -148,17 +144,22 @@ LABELS = {
 }
 
 
-def _names(model, ids, attribute="name", key="pk"):
-    ids = {i for i in ids if i not in (None, "")}
-    return dict(model.objects.filter(**{f"{key}__in": ids}).values_list(key, attribute)) if ids else {}
-
-
-def label_facets(facets):
-    names = {
-        "rights": _names(AccessRegime, facets.get("rights", {}), key="code"),
-        "unit_id": _names(Unit, facets.get("unit_id", {})),
-        "agency_id": _names(Agency, facets.get("agency_id", {})),
+def display_names(entries, facets):
+    """Names of the agencies, units and access regimes that hits and facets show: three queries."""
+    wanted = {
+        "agency_id": {e.agency_id for e in entries} | set(facets.get("agency_id", ())),
+        "unit_id": {e.unit_id for e in entries} | set(facets.get("unit_id", ())),
+        "rights": {e.rights for e in entries} | set(facets.get("rights", ())),
     }
+    sources = {"agency_id": (Agency, "pk"), "unit_id": (Unit, "pk"), "rights": (AccessRegime, "code")}
+    names = {}
+    for name, (model, key) in sources.items():
+        ids = {i for i in wanted[name] if i not in (None, "")}
+        names[name] = dict(model.objects.filter(**{f"{key}__in": ids}).values_list(key, "name")) if ids else {}
+    return names
+
+
+def label_facets(facets, names):
     out = {}
     for name, counts in facets.items():
         labels = LABELS.get(name) or names.get(name) or {}
@@ -167,18 +168,19 @@ def label_facets(facets):
     return out
 
 
-def describe(entries, query, public=False):
+def describe(entries, query, names, public=False):
     """The hits as dicts: metadata, highlighted heading and snippet, file names."""
     documents = [e.object_id for e in entries if e.kind == DOCUMENT]
     case_files = [e.object_id for e in entries if e.kind == CASE_FILE]
     files = {}
-    for document_id, name, text in DocumentFile.objects.filter(document_id__in=documents).order_by(
-            "document_id", "ordinal", "id").values_list("document_id", "original_name", "text"):
-        files.setdefault(document_id, []).append((name, text))
-    casefile_text = dict(CaseFile.objects.filter(pk__in=case_files).values_list("pk", "description"))
-    regimes = _names(AccessRegime, [e.rights for e in entries], key="code")
-    units = _names(Unit, [e.unit_id for e in entries])
-    agencies = _names(Agency, [e.agency_id for e in entries])
+    if documents:
+        for document_id, name, text in DocumentFile.objects.filter(document_id__in=documents).order_by(
+                "document_id", "ordinal", "id").values_list("document_id", "original_name", "text"):
+            files.setdefault(document_id, []).append((name, text))
+    casefile_text = {}
+    if case_files:
+        casefile_text = dict(CaseFile.objects.filter(pk__in=case_files).values_list("pk", "description"))
+    regimes, units, agencies = names["rights"], names["unit_id"], names["agency_id"]
     terms = query.terms
     hits = []
     for entry in entries:

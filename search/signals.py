@@ -6,6 +6,7 @@ one transaction make one job of a thousand ids, never a thousand jobs; nothing
 is queued for a transaction that rolls back.
 """
 
+import logging
 from functools import partial
 
 from django.db import transaction
@@ -14,6 +15,8 @@ from django.db.models.signals import post_delete, post_save
 from casefiles.models import AccessRegime, CaseFile, CaseFileEntry, Document, DocumentFile, Recipient
 
 from .indexing import BATCH, CASE_FILE, DOCUMENT
+
+logger = logging.getLogger("hoso.search")
 
 
 def mark(*refs, using=None):
@@ -35,7 +38,11 @@ def flush(connection):
     connection.__dict__.pop("_hoso_search_flush", None)
     refs = sorted(connection.__dict__.pop("_hoso_search_pending", set()))
     for start in range(0, len(refs), BATCH):
-        index_records.delay([list(ref) for ref in refs[start:start + BATCH]])
+        batch = [list(ref) for ref in refs[start:start + BATCH]]
+        try:
+            index_records.delay(batch)
+        except Exception:  # the records are saved; `hoso search check` repairs the index
+            logger.exception("search: indexing %d records failed", len(batch))
 
 
 def _document(sender, instance, raw=False, **kwargs):
