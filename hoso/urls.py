@@ -8,7 +8,14 @@ from accounts.api import AgencyViewSet, TokenView, UnitViewSet, UserViewSet
 from casefiles.casefile_api import CaseFileViewSet, FilePlanViewSet
 from ingest import edxml_api
 from ingest.api import DocumentViewSet
-from routing.api import DashboardView, DelegationViewSet, IncomingViewSet, OutgoingViewSet, RegisterViewSet
+from routing.api import (
+    DashboardView,
+    DelegationViewSet,
+    HandlingReportView,
+    IncomingViewSet,
+    OutgoingViewSet,
+    RegisterViewSet,
+)
 from routing.keys_api import SigningKeyViewSet
 
 from . import views
@@ -25,6 +32,7 @@ router.register("outgoing", OutgoingViewSet)
 router.register("registers", RegisterViewSet)
 router.register("delegations", DelegationViewSet)
 router.register("dashboard", DashboardView, basename="dashboard")
+router.register("reports/handling", HandlingReportView, basename="handling-report")
 router.register("signing-keys", SigningKeyViewSet, basename="signing-key")
 
 urlpatterns = [

@@ -15,7 +15,7 @@ from accounts.api import AgencyScopedMixin
 from accounts.roles import Role
 from casefiles.models import CaseFile, Document
 
-from . import deadlines, incoming, outgoing, registers
+from . import deadlines, incoming, outgoing, registers, reports
 from .models import Delegation, Handler, Incoming, Outgoing, Register, RegisterEntry, Trace
 
 User = get_user_model()
@@ -288,6 +288,26 @@ class RegisterSerializer(serializers.ModelSerializer):
         fields = ["id", "year", "kind", "last_number"]
 
 
+# ?from=&to= (default: the register's year, or the current one) and ?as=json|xlsx|pdf ("format" is DRF's).
+ReportInput = type("ReportInput", (serializers.Serializer,), {
+    "from": serializers.DateField(required=False), "to": serializers.DateField(required=False),
+    "as": serializers.ChoiceField(choices=["json", *reports.FORMATS], default="json"),
+})
+HandlingReportInput = type("HandlingReportInput", (ReportInput,), {
+    "kind": serializers.ChoiceField(choices=list(reports.HANDLING))})
+REPORT_RESPONSES = {200: dict, **{(200, content_type): bytes for _, content_type, _ in reports.FORMATS.values()}}
+
+
+def report_response(report, fmt):
+    return Response(reports.as_json(report)) if fmt == "json" else reports.file_response(report, fmt)
+
+
+def report_input(request, input_class=ReportInput):
+    data = input_class(data=request.query_params)
+    data.is_valid(raise_exception=True)
+    return data.validated_data
+
+
 class RegisterViewSet(AgencyScopedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                       viewsets.GenericViewSet):
     """Registers (sổ đăng ký) of the agency, their entries, and cancelling a number."""
@@ -314,6 +334,14 @@ class RegisterViewSet(AgencyScopedMixin, mixins.ListModelMixin, mixins.RetrieveM
         data.is_valid(raise_exception=True)
         registers.cancel_number(entry, reason=data.validated_data["reason"], actor=request.user)
         return Response(RegisterEntrySerializer(entry).data)
+
+    @extend_schema(parameters=[ReportInput], responses=REPORT_RESPONSES)
+    @action(detail=True, methods=["get"])
+    def report(self, request, pk=None):
+        """The register (Decree 30 Appendix IV, 10 columns) for a period: JSON, ?as=xlsx or ?as=pdf."""
+        register = self.get_object()
+        data = report_input(request)
+        return report_response(reports.register_report(register, data.get("from"), data.get("to")), data["as"])
 
 
 class DelegationSerializer(serializers.ModelSerializer):
@@ -365,3 +393,17 @@ class DashboardView(viewsets.ViewSet):
         if not request.user.has_role(Role.LEADER, Role.UNIT_HEAD, Role.ADMIN) or request.user.agency is None:
             raise PermissionDenied
         return Response(deadlines.dashboard(request.user.agency))
+
+
+class HandlingReportView(viewsets.ViewSet):
+    """Reports on the handling of incoming or outgoing documents for a period, per unit and per person."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(parameters=[HandlingReportInput], responses=REPORT_RESPONSES)
+    def list(self, request):
+        if not request.user.has_role(*reports.READERS) or request.user.agency is None:
+            raise PermissionDenied
+        data = report_input(request, HandlingReportInput)
+        report = reports.handling_report(request.user.agency, data["kind"], data.get("from"), data.get("to"))
+        return report_response(report, data["as"])
