@@ -8,8 +8,9 @@ from hoso import demo
 
 class Command(BaseCommand):
     help = (
-        "Load the demo data (Sơn La: four agencies, a person in every role, ~30 documents with PDFs) "
-        "and print the logins. Does nothing when the demo agencies already exist."
+        "Load the demo data (Sơn La: four agencies, a person in every role, ~30 documents with PDFs, file "
+        "plans and case files, signing keys, documents at every step of their handling) and print the "
+        "logins. Does nothing when the demo agencies already exist."
     )
 
     def add_arguments(self, parser):
@@ -29,6 +30,7 @@ class Command(BaseCommand):
         else:
             self.stdout.write(
                 f"Demo data loaded: {len(result.agencies)} agencies, {len(result.users)} users, "
-                f"{len(result.documents)} documents ({time.monotonic() - started:.1f} s).\n"
+                f"{len(result.documents)} documents, {len(result.plans)} file plans, "
+                f"{len(result.case_files)} case files ({time.monotonic() - started:.1f} s).\n"
             )
         self.stdout.write(demo.format_logins(demo.demo_logins(), settings.WAGTAILADMIN_BASE_URL))

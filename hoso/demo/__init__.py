@@ -1,9 +1,11 @@
-"""Demo data: the province of Sơn La with four agencies, a person in every role and ~30 documents.
+"""Demo data: the province of Sơn La with four agencies, a person in every role and ~30 documents, with
+file plans and case files (hoso.demo.records), signing keys of a demo PKI (hoso.demo.pki) and documents
+at every step of their handling (hoso.demo.flows).
 
-Everything comes from the fixed data below and a seeded random generator, so two loads give the
-same records and byte-identical PDFs. ``load_demo()`` creates the data once (it does nothing when
-a demo agency already exists), ``demo_logins()`` lists the logins it made, ``format_logins()``
-prints them.
+Everything comes from the fixed data below and seeded random generators, so two loads give the
+same records and byte-identical PDFs; the plans, case files and handling are dated from today.
+``load_demo()`` creates the data once (it does nothing when a demo agency already exists),
+``demo_logins()`` lists the logins it made, ``format_logins()`` prints them.
 
 Documents sent by one demo agency to another are recorded twice, as the sender's issued document
 and as the receiver's received one, with the same PDF: the content-addressed store keeps its
@@ -19,12 +21,13 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
+from django.utils import timezone
 
 from accounts import audit
 from accounts.models import Agency, Unit, User
 from accounts.roles import Role, ensure_role_groups
 from accounts.services import create_person
-from casefiles.models import Document, DocumentFile
+from casefiles.models import CaseFile, Document, DocumentFile, FilePlan
 from casefiles.services import create_document
 from hoso.text import long_date, short_date
 
@@ -902,6 +905,8 @@ class DemoResult:
     agencies: list
     users: list
     documents: list
+    plans: list
+    case_files: list
 
 
 def demo_exists():
@@ -953,19 +958,38 @@ def load_demo(progress=None):
 
         records, pdfs = plan_documents(people, units)
         rendered = {}
-        documents = []
+        documents = {}
         for record in tqdm(records, desc="Văn bản", unit="vb", file=progress, disable=progress is None,
                            leave=False):
             if record.spec_key not in rendered:
                 rendered[record.spec_key] = render_pdf(pdfs[record.spec_key])
             pdf, pages = rendered[record.spec_key]
             clerk = people[record.agency, C]
-            documents.append(create_document(
+            documents[record.agency, record.spec_key] = create_document(
                 agency=agencies[record.agency], actor=clerk, recipients=record.recipients,
                 files=[(io.BytesIO(pdf), file_name(record.fields), DocumentFile.Role.MAIN)],
                 page_amount=pages, **record.fields,
-            ))
-    return DemoResult(agencies=list(agencies.values()), users=users, documents=documents)
+            )
+        _load_records_and_flows(agencies, people, units, documents)
+    return DemoResult(
+        agencies=list(agencies.values()), users=users,
+        documents=list(Document.objects.filter(agency__in=agencies.values())),
+        plans=list(FilePlan.objects.filter(agency__in=agencies.values())),
+        case_files=list(CaseFile.objects.filter(agency__in=agencies.values())),
+    )
+
+
+def _load_records_and_flows(agencies, people, units, documents):
+    """Signing keys, file plans and case files, then the handling of documents."""
+    # Imported here: these modules build on this one's data (organs, PDF layout).
+    from .flows import run_flows
+    from .pki import install
+    from .records import load_records
+
+    install([(agencies[spec.abbreviation], spec.organ.place, people[spec.abbreviation, L],
+              people[spec.abbreviation, AD]) for spec in AGENCIES], now=timezone.now())
+    case_files = load_records(agencies, people, units, documents, timezone.localdate())
+    run_flows(agencies, people, documents, case_files, timezone.localdate())
 
 
 # --- Logins ------------------------------------------------------------------------------------
