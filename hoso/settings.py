@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -219,8 +220,11 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
-CELERY_BEAT_SCHEDULE = {}
-CELERY_IMPORTS = ["hoso.tasks_backend"]
+CELERY_BEAT_SCHEDULE = {
+    "ingest-poll-drop-folders": {"task": "ingest.poll_drop_folders", "schedule": 30.0, "options": {"expires": 25}},
+    "ingest-sweep-orphans": {"task": "ingest.sweep_orphans", "schedule": crontab(hour=2, minute=30)},
+}
+CELERY_IMPORTS = ["hoso.tasks_backend", "ingest.dropfolder", "ingest.sweeper"]
 
 # Wagtail's own background work (search index updates, image renditions) goes
 # through django-tasks: in-process without a broker, through Celery with one.

@@ -24,6 +24,8 @@ MESSAGES = {
     "edxml_invalid": "Gói tin edXML không hợp lệ: {reason}.",
     "extraction_failed": "Không trích xuất được nội dung tệp.",
     "metadata_invalid": "Siêu dữ liệu không hợp lệ: {reason}.",
+    "file_unreadable": "Không đọc được tệp ({reason}).",
+    "ingest_failed": "Lỗi khi xử lý tệp, đã ghi vào nhật ký hệ thống ({error}).",
     # What the PDF signature check found (a file flag, or casefiles.FileSignature.error).
     "signatures_unreadable": "Không đọc được các chữ ký số trong tệp PDF.",
     "signature_unreadable": "Chữ ký số bị lỗi, không kiểm tra được ({detail}).",
