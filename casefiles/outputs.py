@@ -18,11 +18,11 @@ from .plans import plan_counts, plan_rows
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
 
 
-def _date(value):
+def display_date(value):
     return value.strftime("%d/%m/%Y") if value else ""
 
 
-def _styles():
+def pdf_styles():
     from reportlab.lib.enums import TA_CENTER
     from reportlab.lib.styles import ParagraphStyle
 
@@ -38,28 +38,28 @@ def _styles():
     }
 
 
-def _escape(text):
+def pdf_escape(text):
     return (str(text or "")).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _header(agency, styles, width):
+def pdf_header(agency, styles, width):
     """Agency block on the left, the national motto on the right (Appendix V header)."""
     from reportlab.platypus import Paragraph, Table
 
     parent = agency.parent.name.upper() if agency.parent_id else ""
-    left = [Paragraph(_escape(parent), styles["center"]), Paragraph(_escape(agency.name.upper()), styles["centerbold"])]
+    left = [Paragraph(pdf_escape(parent), styles["center"]), Paragraph(pdf_escape(agency.name.upper()), styles["centerbold"])]
     right = [Paragraph(MOTTO[0], styles["centerbold"]), Paragraph(MOTTO[1], styles["centerbold"])]
     return Table([[left, right]], colWidths=[width * 0.42, width * 0.58])
 
 
-def _table(rows, widths, styles, heading_rows=()):
+def pdf_table(rows, widths, styles, heading_rows=()):
     from reportlab.lib import colors
     from reportlab.platypus import Paragraph, Table, TableStyle
 
     def style_of(index):
         return styles["head"] if index in (0, 1) else styles["bold"] if index in heading_rows else styles["cell"]
 
-    body = [[Paragraph(_escape(cell), style_of(index)) for cell in row] for index, row in enumerate(rows)]
+    body = [[Paragraph(pdf_escape(cell), style_of(index)) for cell in row] for index, row in enumerate(rows)]
     table = Table(body, colWidths=widths, repeatRows=2)
     style = [("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP")]
     style += [("SPAN", (1, index), (-1, index)) for index in heading_rows]
@@ -67,7 +67,7 @@ def _table(rows, widths, styles, heading_rows=()):
     return table
 
 
-def _pdf(story_builder, landscape_page=False):
+def build_pdf(story_builder, landscape_page=False):
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.units import mm
     from reportlab.platypus import SimpleDocTemplate
@@ -84,10 +84,10 @@ def plan_pdf(plan) -> bytes:
     """Danh mục hồ sơ in the Appendix V layout: columns (1)-(5) and the footer counting files."""
     from reportlab.platypus import Paragraph, Spacer
 
-    styles = _styles()
+    styles = pdf_styles()
 
     def story(width):
-        decision = (f"(Kèm theo Quyết định số {plan.decision_number} ngày {_date(plan.decision_date)})"
+        decision = (f"(Kèm theo Quyết định số {plan.decision_number} ngày {display_date(plan.decision_date)})"
                     if plan.decision_number else "(Dự thảo)")
         rows = [["Số và ký hiệu hồ sơ", "Tên đề mục và tiêu đề hồ sơ", "Thời hạn bảo quản", "Người lập hồ sơ",
                  "Ghi chú"], ["(1)", "(2)", "(3)", "(4)", "(5)"]]
@@ -101,17 +101,17 @@ def plan_pdf(plan) -> bytes:
                 rows.append([item.file_notation, item.title, item.retention_label, item.creator_name, item.note])
         total, permanent, limited = plan_counts(plan)
         return [
-            _header(plan.agency, styles, width), Spacer(1, 12),
+            pdf_header(plan.agency, styles, width), Spacer(1, 12),
             Paragraph("DANH MỤC HỒ SƠ", styles["title"]),
             Paragraph(f"Năm {plan.year}", styles["centerbold"]),
-            Paragraph(_escape(decision), styles["center"]), Spacer(1, 10),
-            _table(rows, [w * width for w in (0.14, 0.46, 0.12, 0.16, 0.12)], styles, heading_rows),
+            Paragraph(pdf_escape(decision), styles["center"]), Spacer(1, 10),
+            pdf_table(rows, [w * width for w in (0.14, 0.46, 0.12, 0.16, 0.12)], styles, heading_rows),
             Spacer(1, 10),
             Paragraph(f"Danh mục hồ sơ này có {total} hồ sơ, bao gồm: {permanent} hồ sơ bảo quản vĩnh viễn; "
                       f"{limited} hồ sơ bảo quản có thời hạn.", styles["text"]),
         ]
 
-    return _pdf(story)
+    return build_pdf(story)
 
 
 def _entry_rows(case_file):
@@ -124,7 +124,7 @@ def document_list_pdf(case_file) -> bytes:
     """Mục lục văn bản, tài liệu (Appendix V, IV), documents in chronological order."""
     from reportlab.platypus import Paragraph, Spacer
 
-    styles = _styles()
+    styles = pdf_styles()
 
     def story(width):
         rows = [["STT", "Số, ký hiệu văn bản", "Ngày tháng năm văn bản", "Tên loại và trích yếu nội dung văn bản",
@@ -134,18 +134,18 @@ def document_list_pdf(case_file) -> bytes:
             pages = document.page_amount or 0
             span = f"{page}-{page + pages - 1}" if pages > 1 else (str(page) if pages else "")
             page += pages
-            rows.append([str(number), document.number_notation, _date(document.issued_date),
+            rows.append([str(number), document.number_notation, display_date(document.issued_date),
                          f"{document.type_name} {document.subject}".strip(), document.organ_name, span,
                          document.description])
         return [
             Paragraph("MỤC LỤC VĂN BẢN, TÀI LIỆU", styles["title"]),
-            Paragraph(_escape(f"Số, ký hiệu hồ sơ: {case_file.file_notation}"), styles["center"]),
-            Paragraph(_escape(f"Tiêu đề hồ sơ: {case_file.title}"), styles["center"]),
+            Paragraph(pdf_escape(f"Số, ký hiệu hồ sơ: {case_file.file_notation}"), styles["center"]),
+            Paragraph(pdf_escape(f"Tiêu đề hồ sơ: {case_file.title}"), styles["center"]),
             Paragraph(f"Năm {case_file.year}", styles["center"]), Spacer(1, 10),
-            _table(rows, [w * width for w in (0.06, 0.14, 0.11, 0.33, 0.16, 0.09, 0.11)], styles),
+            pdf_table(rows, [w * width for w in (0.06, 0.14, 0.11, 0.33, 0.16, 0.09, 0.11)], styles),
         ]
 
-    return _pdf(story, landscape_page=True)
+    return build_pdf(story, landscape_page=True)
 
 
 def _sub(parent, tag, text):
@@ -162,7 +162,7 @@ def case_file_xml(case_file, with_files=False) -> bytes:
                        ("FileNotation", case_file.file_notation), ("Title", case_file.title),
                        ("Maintenance", case_file.retention_label), ("Rights", case_file.rights.name),
                        ("Creator", case_file.creator_name), ("Language", case_file.language),
-                       ("StartDate", _date(case_file.start_date)), ("EndDate", _date(case_file.end_date)),
+                       ("StartDate", display_date(case_file.start_date)), ("EndDate", display_date(case_file.end_date)),
                        ("DocTotal", case_file.doc_total), ("PageTotal", case_file.page_total),
                        ("Description", case_file.description)):
         _sub(root, tag, value)
@@ -171,7 +171,7 @@ def case_file_xml(case_file, with_files=False) -> bytes:
         element = ET.SubElement(documents, "Document")
         for tag, value in (("DocOrdinal", number), ("Identifier", entry.identifier),
                            ("TypeName", document.type_name), ("CodeNumber", document.code_number),
-                           ("CodeNotation", document.code_notation), ("IssuedDate", _date(document.issued_date)),
+                           ("CodeNotation", document.code_notation), ("IssuedDate", display_date(document.issued_date)),
                            ("OrganName", document.organ_name), ("Subject", document.subject),
                            ("Language", document.language), ("PageAmount", document.page_amount or ""),
                            ("Description", document.description)):
@@ -190,13 +190,13 @@ def case_file_json(case_file) -> dict:
         "file_notation": case_file.file_notation, "title": case_file.title,
         "maintenance": case_file.retention_label, "rights": case_file.rights.name,
         "creator": case_file.creator_name, "language": case_file.language,
-        "start_date": _date(case_file.start_date), "end_date": _date(case_file.end_date),
+        "start_date": display_date(case_file.start_date), "end_date": display_date(case_file.end_date),
         "doc_total": case_file.doc_total, "page_total": case_file.page_total, "description": case_file.description,
         "status": case_file.status,
         "documents": [
             {"doc_ordinal": number, "identifier": entry.identifier, "type_name": document.type_name,
              "code_number": document.code_number, "code_notation": document.code_notation,
-             "issued_date": _date(document.issued_date), "organ_name": document.organ_name,
+             "issued_date": display_date(document.issued_date), "organ_name": document.organ_name,
              "subject": document.subject, "page_amount": document.page_amount,
              "files": [{"name": _export_name(entry, f), "original_name": f.original_name, "role": f.role,
                         "sha256": f.blob.sha256, "size": f.blob.size} for f in document.files.select_related("blob")]}

@@ -137,8 +137,9 @@ def approve(outgoing, actor, *, note="", request=None):
     outgoing.signer = actor
     outgoing.save(update_fields=["signer"])
     document = outgoing.document
-    Document.objects.filter(pk=document.pk).update(signer_full_name=actor.full_name[:50],
-                                                   signer_position=actor.position[:100])
+    document.signer_full_name, document.signer_position = actor.full_name[:50], actor.position[:100]
+    Document.objects.filter(pk=document.pk).update(signer_full_name=document.signer_full_name,
+                                                   signer_position=document.signer_position)
     return outgoing
 
 
@@ -199,6 +200,7 @@ def deliver(document, actor):
     for agency in internal:
         copy = create_document(
             agency=agency, kind=Document.Kind.RECEIVED, identifier=edxml_identifier(document),
+            organ_name=document.organ_name or document.agency.name,
             **{f: getattr(document, f) for f in COPIED_FIELDS},
             files=[FileInput(blobstore.open_blob(f.blob), f.original_name, f.role) for f in document.files.all()],
         )

@@ -28,7 +28,7 @@ from django.utils import timezone
 from accounts.errors import HosoError
 from accounts.roles import Role
 from casefiles.models import Document
-from casefiles.outputs import _escape, _header, _pdf, _styles, _table
+from casefiles.outputs import build_pdf, pdf_escape, pdf_header, pdf_styles, pdf_table
 
 from . import deadlines
 from .models import Incoming, Outgoing, Register, Trace
@@ -397,22 +397,22 @@ def to_pdf(report) -> bytes:
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Paragraph, Spacer, TableStyle
 
-    styles = _styles()
+    styles = pdf_styles()
     styles.update({name: ParagraphStyle(name, parent=styles[name], fontSize=9, leading=11)
                    for name in ("cell", "head", "bold")})
     compact = [("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3)]
 
     def story(width):
-        flowables = [_header(report.agency, styles, width), Spacer(1, 10),
-                     Paragraph(_escape(report.title), styles["title"]),
-                     *[Paragraph(_escape(line), styles["center"]) for line in report.lines]]
+        flowables = [pdf_header(report.agency, styles, width), Spacer(1, 10),
+                     Paragraph(pdf_escape(report.title), styles["title"]),
+                     *[Paragraph(pdf_escape(line), styles["center"]) for line in report.lines]]
         for section in report.sections:
             flowables.append(Spacer(1, 10))
             if section.heading:
-                flowables += [Paragraph(_escape(section.heading), styles["bold"]), Spacer(1, 4)]
+                flowables += [Paragraph(pdf_escape(section.heading), styles["bold"]), Spacer(1, 4)]
             rows = display_rows(section)
             total = sum(c.width for c in section.columns)
-            table = _table([[c.label for c in section.columns],
+            table = pdf_table([[c.label for c in section.columns],
                             [f"({n})" for n in range(1, len(section.columns) + 1)], *[cells for cells, _ in rows]],
                            [c.width / total * width for c in section.columns], styles)
             table.setStyle(TableStyle(compact + [("BACKGROUND", (0, number), (-1, number), colors.lightgrey)
@@ -420,7 +420,7 @@ def to_pdf(report) -> bytes:
             flowables.append(table)
         return flowables
 
-    return _pdf(story, landscape_page=True)
+    return build_pdf(story, landscape_page=True)
 
 
 FORMATS = {

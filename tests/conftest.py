@@ -13,6 +13,13 @@ PASSWORD = "Matkhau@2026"
 
 
 @pytest.fixture(autouse=True)
+def _private_folders(settings, tmp_path):
+    """Trust roots and drop folders of each test live in its own folder, never under ./var."""
+    settings.HOSO_TRUST_ROOTS_DIR = tmp_path / "trust-roots"
+    settings.HOSO_DROP_ROOT = tmp_path / "drop"
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Each test writes files under its own folder (local storage profile)."""
     if settings.STORAGE_BACKEND == "local":

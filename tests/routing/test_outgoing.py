@@ -91,6 +91,7 @@ def test_full_flow_signed_numbered_issued_and_delivered(keyed, agency_a, agency_
     # inside the deployment: straight into agency B's incoming queue, same bytes stored once
     copy = Document.objects.get(agency=agency_b, kind="received")
     assert copy.identifier == document.identifier and copy.number_notation == "01/QĐ-UBND"
+    assert copy.organ_name == agency_a.name and copy.signer_full_name == people["leader"].full_name
     assert Incoming.objects.get(document=copy).state == "received"
     assert copy.files.get(role="main").blob_id == document.files.get(role="main").blob_id
     # outside: an edXML package that intake re-imports
