@@ -11,7 +11,6 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("HOSO_VAR_DIR", BASE_DIR / "var"))
@@ -223,6 +222,9 @@ CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_BEAT_SCHEDULE = {
     "ingest-poll-drop-folders": {"task": "ingest.poll_drop_folders", "schedule": 30.0, "options": {"expires": 25}},
     "ingest-sweep-orphans": {"task": "ingest.sweep_orphans", "schedule": crontab(hour=2, minute=30)},
+    "casefiles-warn-transfer-due": {"task": "casefiles.warn_transfer_due", "schedule": crontab(hour=7, minute=0)},
+    "routing-deadline-reminders": {"task": "routing.send_deadline_reminders", "schedule": crontab(hour=7, minute=30)},
+    "ingest-requeue-pending-ocr": {"task": "ingest.requeue_pending_ocr", "schedule": crontab(minute=15)},
 }
 CELERY_IMPORTS = ["hoso.tasks_backend", "ingest.dropfolder", "ingest.sweeper"]
 
