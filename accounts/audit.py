@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import timezone as dt_timezone
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .models import AuditEntry, AuditHead
@@ -64,6 +64,19 @@ def request_address(request) -> str:
     return (request.META.get("REMOTE_ADDR") or "")[:45]
 
 
+def _locked_head():
+    """The chain's head row, locked; created when missing (a fresh or flushed database)."""
+    head = AuditHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        try:
+            with transaction.atomic():
+                AuditHead.objects.create(pk=1)
+        except IntegrityError:
+            pass  # created by a parallel writer
+        head = AuditHead.objects.select_for_update().get(pk=1)
+    return head
+
+
 def record(action, obj=None, *, actor=None, request=None, agency_id=None, client_address="",
            detail=None, object_type=None, object_id=None, object_repr=None):
     """Append one entry, inside the caller's transaction (all or nothing)."""
@@ -78,7 +91,7 @@ def record(action, obj=None, *, actor=None, request=None, agency_id=None, client
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:300]
     with transaction.atomic():
-        head = AuditHead.objects.select_for_update().get(pk=1)
+        head = _locked_head()
         entry = AuditEntry(
             seq=head.seq + 1,
             time=timezone.now(),

@@ -66,3 +66,21 @@ def test_failed_file_rolls_back_the_whole_record(db, agency_a, settings):
 )
 def test_original_name_is_nfc_basename(given, kept):
     assert original_name(given) == kept
+
+
+def test_a_crash_mid_write_leaves_no_file_under_the_name(db):
+    """A write cut short leaves only a hidden partial file, which neither blocks nor poisons the next store."""
+    storage = blobstore.records_storage()
+    content = b"van ban day du"
+    name = blobstore.blob_name(hashlib.sha256(content).hexdigest())
+    folder = storage.path(name.rsplit("/", 1)[0])
+    import os
+
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, ".part-deadbeef"), "wb") as partial:
+        partial.write(content[:4])  # what a killed writer leaves
+    assert not storage.exists(name)
+    blob = blobstore.store(io.BytesIO(content))
+    with blobstore.open_blob(blob) as handle:
+        assert handle.read() == content
+    assert sorted(os.listdir(folder)) == [".part-deadbeef", name.rsplit("/", 1)[1]]
