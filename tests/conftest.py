@@ -1,5 +1,6 @@
 """Shared fixtures: two agencies with people in every role, and PDF bytes."""
 
+import datetime
 import io
 
 import pytest
@@ -8,6 +9,9 @@ from rest_framework.test import APIClient
 from accounts.models import Agency, Unit
 from accounts.roles import Role
 from accounts.services import create_person
+from casefiles import filing
+from casefiles.services import create_document
+from retention.models import RetentionKind
 
 PASSWORD = "Matkhau@2026"
 
@@ -102,3 +106,20 @@ def pdf_bytes(text="Quyết định về việc phê duyệt kế hoạch", page
         pdf.showPage()
     pdf.save()
     return buffer.getvalue()
+
+
+@pytest.fixture
+def make_document(agency_a):
+    def make(subject="Công văn về việc báo cáo", issued=datetime.date(2026, 3, 5), pages=2, **fields):
+        return create_document(agency=agency_a, subject=subject, issued_date=issued, page_amount=pages,
+                               files=[(io.BytesIO(pdf_bytes(subject)), f"{subject}.pdf", "main")], **fields)
+    return make
+
+
+@pytest.fixture
+def open_file(agency_a, clerk_a):
+    return filing.open_case_file(
+        agency=agency_a, actor=clerk_a, title="Hồ sơ hội nghị cán bộ công chức năm 2026", file_notation="05.VP",
+        retention_kind=RetentionKind.YEARS, retention_years=10, creator=clerk_a,
+        start_date=datetime.date(2026, 1, 5),
+    )

@@ -1,12 +1,8 @@
-import datetime
-import io
 
 import pytest
 
-from casefiles import filing, plans
-from casefiles.services import create_document
+from casefiles import plans
 from retention.models import RetentionKind
-from tests.conftest import pdf_bytes
 
 TEN_YEARS = (RetentionKind.YEARS, 10, "")
 PERMANENT = (RetentionKind.PERMANENT, None, "")
@@ -23,20 +19,3 @@ def plan(agency_a, clerk_a):
     plans.add_item(plan, kh, "Hồ sơ dự toán ngân sách năm 2026", retention=(RetentionKind.YEARS, 20, ""),
                    creator=clerk_a)
     return plan
-
-
-@pytest.fixture
-def make_document(agency_a):
-    def make(subject="Công văn về việc báo cáo", issued=datetime.date(2026, 3, 5), pages=2, **fields):
-        return create_document(agency=agency_a, subject=subject, issued_date=issued, page_amount=pages,
-                               files=[(io.BytesIO(pdf_bytes(subject)), f"{subject}.pdf", "main")], **fields)
-    return make
-
-
-@pytest.fixture
-def open_file(agency_a, clerk_a):
-    return filing.open_case_file(
-        agency=agency_a, actor=clerk_a, title="Hồ sơ hội nghị cán bộ công chức năm 2026", file_notation="05.VP",
-        retention_kind=RetentionKind.YEARS, retention_years=10, creator=clerk_a,
-        start_date=datetime.date(2026, 1, 5),
-    )

@@ -9,6 +9,7 @@ from reportlab.pdfgen import canvas
 from accounts.roles import Role
 from casefiles.services import create_document
 from hoso.fonts import register_fonts
+from routing import keys
 from routing.specimens import seal_png, signature_png
 from tests.conftest import make_person, pdf_bytes
 from tests.ingest.test_signatures import Authority
@@ -86,3 +87,15 @@ def draft(lines=12):
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()
+
+
+@pytest.fixture
+def keyed(people, agency_a, pki, images, trusted):
+    """The leader's and the agency's keys installed by the administrator."""
+    admin = make_person(agency_a, "Nguyễn Văn Quản", Role.ADMIN)
+    keys.install_key(agency_a, p12(pki["leader"], pki["root"]), PASSWORD, user=people["leader"],
+                     image_bytes=images["signature"], actor=admin)
+    keys.install_key(agency_a, p12(pki["agency"], pki["root"]), PASSWORD, image_bytes=images["seal"], actor=admin)
+    people["leader"].position = "Chủ tịch"
+    people["leader"].save()
+    return people

@@ -17,7 +17,7 @@ from routing import outgoing as flow
 from routing.models import Delegation, Incoming, Register, SigningKey, Trace
 from tests.conftest import PASSWORD
 from tests.routing.conftest import p12
-from tests.routing.test_outgoing import keyed, new_draft  # noqa: F401 (keyed: a fixture)
+from tests.routing.test_outgoing import new_draft
 
 BASE = "/admin/routing/"
 

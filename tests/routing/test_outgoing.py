@@ -8,30 +8,16 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from accounts.errors import HosoError
-from accounts.roles import Role
 from casefiles import blobstore, filing
 from casefiles.models import Document
 from casefiles.services import create_document
 from ingest import edxml, signatures
 from ingest.models import EdxmlPackage
 from retention.models import RetentionKind
-from routing import keys
 from routing import outgoing as flow
 from routing.models import Incoming, Outgoing, Trace
-from tests.conftest import make_agency, make_person
-from tests.routing.conftest import PASSWORD, draft, p12
-
-
-@pytest.fixture
-def keyed(people, agency_a, pki, images, trusted):
-    """The leader's and the agency's keys installed by the administrator."""
-    admin = make_person(agency_a, "Nguyễn Văn Quản", Role.ADMIN)
-    keys.install_key(agency_a, p12(pki["leader"], pki["root"]), PASSWORD, user=people["leader"],
-                     image_bytes=images["signature"], actor=admin)
-    keys.install_key(agency_a, p12(pki["agency"], pki["root"]), PASSWORD, image_bytes=images["seal"], actor=admin)
-    people["leader"].position = "Chủ tịch"
-    people["leader"].save()
-    return people
+from tests.conftest import make_agency
+from tests.routing.conftest import draft
 
 
 def new_draft(agency, officer, recipients=(), appendix=False):

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Agency
 from hoso import demo
+from hoso.scheduler import InProcessBeat
 
 WILDCARD_HOSTS = {"", "0.0.0.0", "::", "[::]"}
 
@@ -77,9 +78,16 @@ class Command(BaseCommand):
             self.stdout.write("Other hosts must be listed in HOSO_ALLOWED_HOSTS (and HOSO_CSRF_TRUSTED_ORIGINS).")
         self.stdout.write(self.style.SUCCESS(f"hoso is serving at {url}/admin/") +
                           f"  (API: {url}/api/v1/, docs: {url}/api/docs/). Press Ctrl+C to stop.")
+        beat = None
+        if settings.CELERY_BROKER_URL is None:
+            # No broker: drop folders, reminders and sweeps run in this process (hoso.scheduler).
+            beat = InProcessBeat()
+            beat.start()
         self.stdout.flush()
         try:
             server.run()  # returns on Ctrl+C
         finally:
+            if beat is not None:
+                beat.stop()
             server.close()
             self.stdout.write("Stopped.")
