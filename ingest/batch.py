@@ -20,10 +20,13 @@ from django.db import transaction
 
 from accounts.errors import HosoError
 from accounts.models import Agency
+from hoso import batching
 from hoso.text import nfc
 
 from . import metadata, pipeline, services
 from .errors import Rejected
+
+FLUSH_EVERY = 200  # files whose search indexing is queued as one job
 
 logger = logging.getLogger(__name__)
 
@@ -111,22 +114,29 @@ def import_files(agency, files, *, sheet=None, kind=None, actor=None, report=Non
     assignments = sheet.assign([f.relative for f in files]) if sheet is not None else {}
     units = list(agency.units.all())
     base = {"kind": kind} if kind else {}
-    for source in files:
-        assignment = assignments.get(source.relative)
-        try:
-            if assignment is not None and assignment.problem:
-                raise Rejected.of("metadata_invalid", source.file, reason=assignment.problem)
-            row = metadata.fields_for(assignment.row, units) if assignment is not None else {}
-        except Rejected as exc:
-            outcome = Outcome.rejected(source.file, exc)
-        else:
-            outcome = import_file(agency, source.path, file=source.file, fields={**base, **row}, actor=actor)
-        report.add(outcome)
-        if on_file is not None:
-            on_file(outcome)
+    # After-commit work (search indexing) is gathered over FLUSH_EVERY files instead of once per file.
+    with batching.batch():
+        for count, source in enumerate(files, start=1):
+            _import_one(agency, source, assignments.get(source.relative), units, base, actor, report, on_file)
+            if count % FLUSH_EVERY == 0:
+                batching.flush()
     if sheet is not None:
         report.unmatched_metadata = sheet.unmatched()
     return report
+
+
+def _import_one(agency, source, assignment, units, base, actor, report, on_file):
+    try:
+        if assignment is not None and assignment.problem:
+            raise Rejected.of("metadata_invalid", source.file, reason=assignment.problem)
+        row = metadata.fields_for(assignment.row, units) if assignment is not None else {}
+    except Rejected as exc:
+        outcome = Outcome.rejected(source.file, exc)
+    else:
+        outcome = import_file(agency, source.path, file=source.file, fields={**base, **row}, actor=actor)
+    report.add(outcome)
+    if on_file is not None:
+        on_file(outcome)
 
 
 def subject_from_name(name: str) -> str:

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from casefiles.models import AccessRegime, CaseFile, CaseFileEntry, Document, DocumentFile, Recipient
+from hoso import batching
 
 from .indexing import BATCH, CASE_FILE, DOCUMENT
 
@@ -20,9 +21,13 @@ logger = logging.getLogger("hoso.search")
 
 
 def mark(*refs, using=None):
-    """Note refs to index once the current transaction commits."""
+    """Note refs to index once the current transaction commits (or, inside hoso.batching.batch(),
+    when the batch flushes: one job for many transactions)."""
+    refs = {(kind, int(pk)) for kind, pk in refs}
+    if batching.defer("search", queue, refs):
+        return
     connection = transaction.get_connection(using)
-    connection.__dict__.setdefault("_hoso_search_pending", set()).update((kind, int(pk)) for kind, pk in refs)
+    connection.__dict__.setdefault("_hoso_search_pending", set()).update(refs)
     # One flush per transaction: register again only when ours is no longer waiting (it ran, or a
     # rollback dropped it).
     callback = connection.__dict__.get("_hoso_search_flush")
@@ -32,11 +37,16 @@ def mark(*refs, using=None):
 
 
 def flush(connection):
-    """Queue the noted refs, BATCH to a job."""
+    """Queue the refs noted in the transaction that committed."""
+    connection.__dict__.pop("_hoso_search_flush", None)
+    queue(connection.__dict__.pop("_hoso_search_pending", set()))
+
+
+def queue(refs):
+    """Queue refs to index, BATCH to a job (the job re-reads each record: a rolled-back one is dropped)."""
     from .tasks import index_records
 
-    connection.__dict__.pop("_hoso_search_flush", None)
-    refs = sorted(connection.__dict__.pop("_hoso_search_pending", set()))
+    refs = sorted(refs)
     for start in range(0, len(refs), BATCH):
         batch = [list(ref) for ref in refs[start:start + BATCH]]
         try:

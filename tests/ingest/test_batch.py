@@ -299,3 +299,13 @@ def test_an_edxml_package_is_imported_as_a_package(agency_a, agency_b, tmp_path)
         "Về việc phối hợp kiểm tra", "SNV-VP", "Công văn 15.pdf")
     assert [item["document"] for item in first.accepted] == [received.pk]
     assert [item["documents"] for item in second.duplicates] == [[received.pk]] and not second.accepted
+
+
+def test_a_batch_is_indexed_in_one_go(agency_a, folder):
+    """Search indexing is deferred over the batch (hoso.batching) and done when it flushes."""
+    from search.models import SearchEntry
+
+    report = batch.import_files(agency_a, batch.collect([folder]))
+    assert len(report.accepted) == 3
+    indexed = SearchEntry.objects.filter(kind="document", agency_id=agency_a.pk)
+    assert indexed.count() == 3
