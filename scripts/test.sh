@@ -5,6 +5,7 @@
 #   postgresql  pytest again on PostgreSQL
 #   celery      tests marked "celery": a real Celery worker and a Redis broker
 #   s3          tests marked "s3": the records store on an S3 server (moto) over HTTP
+#   opensearch  the search suite (tests/search) on a real single-node OpenSearch 2.19
 #
 # PostgreSQL, Redis and moto run privately for the run (scripts/test-services.sh)
 # and are stopped at the end; set HOSO_TEST_KEEP_SERVICES=1 to leave them up.
@@ -22,7 +23,7 @@ VENV="${HOSO_VENV:-$ROOT/.venv}"
 PYTHON="$VENV/bin/python"
 VAR="$ROOT/var/test-services"
 REPORTS="$VAR/reports"
-STAGES=${HOSO_TEST_STAGES:-"default postgresql celery s3"}
+STAGES=${HOSO_TEST_STAGES:-"default postgresql celery s3 opensearch"}
 PYTEST_ARGS=("$@")
 
 [ -x "$PYTHON" ] || { echo "test.sh: $PYTHON not found: run make install first" >&2; exit 1; }
@@ -37,7 +38,8 @@ fi
 
 # Variables that change the profile: each stage sets its own.
 PROFILE_VARS=(DATABASE_URL CELERY_BROKER_URL CELERY_RESULT_BACKEND HOSO_STORAGE HOSO_S3_ENDPOINT_URL
-              HOSO_S3_BUCKET HOSO_S3_ACCESS_KEY HOSO_S3_SECRET_KEY HOSO_SEARCH_BACKEND HOSO_TEST_S3_ENDPOINT)
+              HOSO_S3_BUCKET HOSO_S3_ACCESS_KEY HOSO_S3_SECRET_KEY HOSO_SEARCH_BACKEND HOSO_SEARCH_URLS
+              HOSO_SEARCH_INDEX_PREFIX HOSO_TEST_S3_ENDPOINT)
 unset_args=()
 for name in "${PROFILE_VARS[@]}"; do unset_args+=(-u "$name"); done
 
@@ -177,6 +179,28 @@ if wanted s3; then
     fi
 fi
 
+# --- Stage 5: the search suite on OpenSearch ----------------------------
+if wanted opensearch; then
+    search_url=${HOSO_TEST_OPENSEARCH_URL:-}
+    if [ -z "$search_url" ]; then
+        banner "starting OpenSearch"
+        # Stopped at the end only when this run started it.
+        "$ROOT/scripts/opensearch.sh" status 9>&- | grep -q running || opensearch_started=1
+        if "$ROOT/scripts/opensearch.sh" start 9>&- >/dev/null; then
+            search_url="http://127.0.0.1:${HOSO_TEST_OPENSEARCH_PORT:-9209}"
+        fi
+    fi
+    if [ -n "$search_url" ]; then
+        run_stage opensearch strict "HOSO_SEARCH_BACKEND=opensearch" "HOSO_SEARCH_URLS=$search_url" \
+            "HOSO_SEARCH_INDEX_PREFIX=hoso_test_" -- -p no:cacheprovider tests/search
+    else
+        skip_stage opensearch "OpenSearch did not start"
+    fi
+    if [ "${opensearch_started:-0}" = 1 ] && [ "${HOSO_TEST_KEEP_SERVICES:-0}" != 1 ]; then
+        "$ROOT/scripts/opensearch.sh" stop 9>&- || true
+    fi
+fi
+
 stop_services
 
 # --- Summary -------------------------------------------------------------
@@ -186,6 +210,7 @@ describe() {
         postgresql) echo "PostgreSQL" ;;
         celery) echo "Celery worker + Redis broker (-m celery)" ;;
         s3) echo "S3 store on moto server (-m s3)" ;;
+        opensearch) echo "search suite on OpenSearch 2.19" ;;
     esac
 }
 failed=0
