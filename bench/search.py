@@ -211,6 +211,8 @@ def index_missing():
             done += len(todo[start:start + indexing.BATCH])
             if done % 20000 < indexing.BATCH:
                 print(f"  indexed {done} ({done / (time.perf_counter() - started):.0f}/s)", flush=True)
+    if done:
+        engine.optimize()
     engine.refresh()
     return done, time.perf_counter() - started
 
@@ -238,14 +240,14 @@ def measure(repeat):
         client, path = (public, "/api/v1/public/search/") if is_public else (staff, "/api/v1/search/")
         cleaned = services.read_params(params)
         query = parse(cleaned["q"])
-        scope = services.filtered(services.scope(AnonymousUser() if is_public else clerk, is_public), cleaned)
+        scope, narrow = services.selection(AnonymousUser() if is_public else clerk, cleaned, is_public)
         order = services.SORTS[cleaned["sort"]]
         offset = (cleaned["page"] - 1) * cleaned["page_size"]
 
         def raw():
             if query.match_all:
                 return list(scope.order_by(order or "-date", "-id")[offset:offset + cleaned["page_size"]])
-            return engine.search(query, scope, order, offset, cleaned["page_size"])
+            return engine.search(query, scope, order, offset, cleaned["page_size"], narrow)
 
         response = client.get(path, params)  # warm-up
         assert response.status_code == 200, response.content

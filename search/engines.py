@@ -24,7 +24,7 @@ from modelsearch.conf import get_app_config
 from modelsearch.query import PlainText
 
 from . import query as query_parser
-from . import vietnamese
+from . import tags, vietnamese
 from .models import SearchEntry
 
 ELASTIC = ("elasticsearch", "opensearch")
@@ -47,15 +47,15 @@ def count_and_facets(entries, fields):
 class Fts5Engine:
     name = "sqlite-fts5"
     table = "search_fts"
-    # bm25 weights of the columns title, body, exact, suggest.
-    WEIGHTS = "10.0, 1.0, 4.0, 0.0"
+    # bm25 weights of the columns title, body, exact, suggest, tags.
+    WEIGHTS = "10.0, 1.0, 4.0, 0.0, 0.0"
 
     def add(self, entries):
-        rows = [(e.pk, e.title, e.body, e.exact, e.suggest) for e in entries]
+        rows = [(e.pk, e.title, e.body, e.exact, e.suggest, tags.for_entry(e)) for e in entries]
         with connection.cursor() as cursor:
             cursor.executemany(f"DELETE FROM {self.table} WHERE rowid = %s", [(row[0],) for row in rows])
-            cursor.executemany(
-                f"INSERT INTO {self.table} (rowid, title, body, exact, suggest) VALUES (%s, %s, %s, %s, %s)", rows)
+            cursor.executemany(f"INSERT INTO {self.table} (rowid, title, body, exact, suggest, tags) "
+                               "VALUES (%s, %s, %s, %s, %s, %s)", rows)
 
     def delete_ids(self, ids):
         with connection.cursor() as cursor:
@@ -69,7 +69,15 @@ class Fts5Engine:
     def refresh(self):
         """Writes are visible at commit."""
 
-    def _matching(self, expression, queryset, score=False):
+    def optimize(self):
+        """Merge the FTS5 index into one segment (after a bulk load or rebuild: faster queries)."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {self.table} ({self.table}) VALUES ('optimize')")
+
+    def _matching(self, expression, queryset, narrow, score=False):
+        narrowing = tags.match(narrow or ())
+        if narrowing:
+            expression = f"({expression}) AND {narrowing}"
         select = {"score": f"bm25({self.table}, {self.WEIGHTS})"} if score else None
         return queryset.extra(
             select=select, tables=[self.table],
@@ -77,28 +85,30 @@ class Fts5Engine:
             params=[expression],
         )
 
-    def search(self, query, queryset, order, offset, limit):
-        matching = self._matching(query_parser.to_fts5(query), queryset, score=True)
+    def search(self, query, queryset, order, offset, limit, narrow=None):
+        matching = self._matching(query_parser.to_fts5(query), queryset, narrow, score=True)
         ordering = ["score", "-id"] if order is None else [order, "-id"]
         entries = list(matching.order_by(*ordering)[offset:offset + limit])
         for entry in entries:
             entry.score = -entry.score  # bm25: lower is better
         return entries
 
-    def count_and_facets(self, query, queryset, fields):
-        return count_and_facets(self._matching(query_parser.to_fts5(query), queryset), fields)
+    def count_and_facets(self, query, queryset, fields, narrow=None):
+        return count_and_facets(self._matching(query_parser.to_fts5(query), queryset, narrow), fields)
 
-    def suggest(self, text, queryset, limit):
+    def suggest(self, text, queryset, limit, narrow=None):
         expression = query_parser.prefix_fts5(text)
         if not expression:
             return []
-        return list(self._matching(expression, queryset, score=True).order_by("score", "-id")[:limit])
+        return list(self._matching(expression, queryset, narrow, score=True).order_by("score", "-id")[:limit])
 
-    @transaction.atomic
     def rebuild(self, batches):
-        """Entries are rewritten in place by refresh: searches keep working while it runs."""
+        """Entries are rewritten in place, a batch per transaction: searches keep working while it
+        runs. The index is merged at the end."""
         for entries in batches:
-            self.add(entries)
+            with transaction.atomic():
+                self.add(entries)
+        self.optimize()
 
 
 class ModelsearchEngine:
@@ -142,6 +152,9 @@ class ModelsearchEngine:
         if self.is_elastic:
             self.index().refresh()
 
+    def optimize(self):
+        """Nothing to do: Elasticsearch/OpenSearch and PostgreSQL merge on their own."""
+
     def index(self):
         return self.backend.get_index_for_model(SearchEntry)
 
@@ -174,14 +187,20 @@ class ModelsearchEngine:
                                        order_by_relevance=False)
         return self.backend.search(query_parser.to_modelsearch(query), queryset)
 
-    def search(self, query, queryset, order, offset, limit):
+    def search(self, query, queryset, order, offset, limit, narrow=None):
         return list(self._results(query, queryset, order).annotate_score("score")[offset:offset + limit])
 
-    def count_and_facets(self, query, queryset, fields):
+    def count_and_facets(self, query, queryset, fields, narrow=None):
         results = self._results(query, queryset)
-        return results.count(), {name: results.facet(name) for name in fields}
+        if self.is_elastic:
+            return results.count(), {name: results.facet(name) for name in fields}
+        # Database backend: modelsearch's facet() ranks and scans the hits once per field; the hits'
+        # queryset (as facet() builds it) grouped by every field at once is one scan.
+        compiler = results.query_compiler
+        hits = compiler.search(compiler.get_config(self.backend), None, None, backend=self.backend)
+        return count_and_facets(hits.order_by(), fields)
 
-    def suggest(self, text, queryset, limit):
+    def suggest(self, text, queryset, limit, narrow=None):
         words = vietnamese.folded(text or "")[:query_parser.MAX_LENGTH].split()[:query_parser.MAX_TERMS]
         if not words:
             return []

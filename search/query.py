@@ -16,7 +16,7 @@ from modelsearch.query import MATCH_ALL, And, Or, Phrase, PlainText
 
 from hoso.text import fold, nfc
 
-from . import vietnamese
+from . import tags, vietnamese
 
 MAX_LENGTH = 255
 MAX_TERMS = 32
@@ -128,14 +128,16 @@ def _fts_string(term):
 
 
 def to_fts5(query, columns="{title body}"):
-    """The FTS5 MATCH expression of a query (see to_modelsearch for the shape)."""
+    """The FTS5 MATCH expression of a query: OR of clauses, each ANDing its terms. The exact words
+    are optional — ``exact : (E) OR tags : "zall"`` always holds (every entry has that tag) — and
+    BM25 counts them where they occur, so records with the very marks rank higher."""
     alternatives = []
     for clause in query.clauses:
         terms = [_fts_string(w) for w in clause.words] + [_fts_string(p) for p in clause.phrases]
         folded = f"{columns} : ({' AND '.join(terms)})"
         if clause.exact:
             exact = " AND ".join(_fts_string(w) for w in clause.exact)
-            folded = f"({folded}) OR (({folded}) AND exact : ({exact}))"
+            folded = f'({folded}) AND (exact : ({exact}) OR tags : "{tags.EVERY}")'
         alternatives.append(f"({folded})")
     return " OR ".join(alternatives)
 

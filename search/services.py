@@ -56,17 +56,16 @@ def read_params(data):
     return form.cleaned_data
 
 
-def scope(user, public=False):
-    """The entries this caller may see at all."""
-    entries = SearchEntry.objects.all()
+def scope_conditions(user, public=False):
+    """The lookups limiting entries to what this caller may see at all."""
     if public or user is None or not user.is_authenticated:
-        return entries.filter(public=True)
+        return {"public": True}
     if user.is_superuser:
-        return entries
+        return {}
     kinds = [kind for kind, perm in VIEW_PERMISSIONS.items() if user.has_perm(perm)]
     if user.agency_id is None or not kinds:
         raise HosoError("Bạn không có quyền tra cứu hồ sơ, văn bản.", code="permission_denied", status=403)
-    return entries.filter(agency_id=user.agency_id, kind__in=kinds)
+    return {"agency_id": user.agency_id, "kind__in": kinds}
 
 
 def _agency_id(code):
@@ -74,21 +73,34 @@ def _agency_id(code):
     return agency.pk if agency else -1
 
 
-def filtered(entries, params):
-    lookups = {
-        "kind": "kind", "unit": "unit_id", "year": "year", "doc_type": "doc_type", "register": "register",
-        "retention": "retention", "rights": "rights", "status": "status", "date_from": "date__gte",
-        "date_to": "date__lte",
-    }
-    conditions = {lookup: params[name] for name, lookup in lookups.items() if params.get(name) not in (None, "")}
+FILTER_LOOKUPS = {
+    "kind": "kind", "unit": "unit_id", "year": "year", "doc_type": "doc_type", "register": "register",
+    "retention": "retention", "rights": "rights", "status": "status", "date_from": "date__gte",
+    "date_to": "date__lte",
+}
+
+
+def filter_conditions(params):
+    conditions = {lookup: params[name] for name, lookup in FILTER_LOOKUPS.items()
+                  if params.get(name) not in (None, "")}
     if params.get("agency"):
         conditions["agency_id"] = _agency_id(params["agency"])
-    return entries.filter(**conditions)
+    return conditions
+
+
+def selection(user, params, public=False):
+    """The entries a search may return, and the lookups that select them (engines that can use
+    them to narrow a query early do; the queryset applies them all regardless)."""
+    scoped = scope_conditions(user, public)
+    filters = filter_conditions(params)
+    entries = SearchEntry.objects.filter(**scoped).filter(**filters)
+    # Pairs, not a dict: scope and filters may both set a field (agency), and both must hold.
+    return entries, [*scoped.items(), *filters.items()]
 
 
 def search(user, params, *, public=False, with_facets=True):
     """Run a search for this caller. params: SearchForm's cleaned data (see read_params)."""
-    entries = filtered(scope(user, public), params)
+    entries, narrow = selection(user, params, public)
     query = parse(params.get("q"))
     order = SORTS[params["sort"]]
     page, size = params["page"], params["page_size"]
@@ -99,27 +111,30 @@ def search(user, params, *, public=False, with_facets=True):
         total, facets = count_and_facets(entries, facet_fields if with_facets else [])
         found = list(entries.order_by(order or "-date", "-id")[offset:offset + size])
     else:
-        pinned = _pinned(engine, query, entries) if order is None else []
-        total, facets = engine.count_and_facets(query, entries, facet_fields if with_facets else [])
+        pinned = _pinned(engine, query, entries, narrow) if order is None else []
+        total, facets = engine.count_and_facets(query, entries, facet_fields if with_facets else [], narrow)
         shown = pinned[offset:offset + size]
         rest = entries.exclude(pk__in=[e.pk for e in pinned]) if pinned else entries
-        found = shown + engine.search(query, rest, order, max(0, offset - len(pinned)), size - len(shown))
+        found = shown + engine.search(query, rest, order, max(0, offset - len(pinned)), size - len(shown),
+                                      narrow)
     names = display_names(found, facets)
     return Results(query=query, total=total, page=page, page_size=size, engine=engine.name,
                    hits=describe(found, query, names, public=public),
                    facets=label_facets(facets, names) if with_facets else {})
 
 
-def _pinned(engine, query, entries):
+def _pinned(engine, query, entries, narrow):
     """Records whose number and notation is the one typed, that match the query: first."""
     if not query.notation_keys:
         return []
-    return engine.search(query, entries.filter(notation_key__in=query.notation_keys), None, 0, MAX_PINNED)
+    exact = entries.filter(notation_key__in=query.notation_keys)
+    return engine.search(query, exact, None, 0, MAX_PINNED, narrow)
 
 
 def suggest(user, text, *, public=False, limit=10):
     """Completions of what is being typed: headings of records the caller may see."""
-    found = get_engine().suggest(text, scope(user, public), limit)
+    scoped = scope_conditions(user, public)
+    found = get_engine().suggest(text, SearchEntry.objects.filter(**scoped), limit, list(scoped.items()))
     return [{"kind": e.kind, "id": e.object_id, "number_notation": e.label, "title": e.heading} for e in found]
 
 

@@ -123,3 +123,13 @@ def test_operator_sees_every_agency(corpus):
     results = run(operator, "chieng den")
     agencies = {v["value"] for v in results.facets["agency_id"]}
     assert agencies == {corpus.marked.agency_id, corpus.other_agency.agency_id}
+
+
+def test_narrowing_by_filter_values_never_widens(agency_a, clerk_a, index_now):
+    """Values that fold alike share a tag of the embedded engine: the exact filter still decides."""
+    from .conftest import add_document
+
+    with index_now():
+        marked = add_document(agency_a, "Văn bản hailoai", type_name="Quyết định")
+        add_document(agency_a, "Văn bản hailoai", type_name="Quyet dinh")
+    assert [h["id"] for h in run(clerk_a, "hailoai", doc_type="Quyết định").hits] == [marked.pk]
