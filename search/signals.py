@@ -3,13 +3,11 @@
 Changes inside one transaction are collected in a set (per database connection)
 and handed to the task queue once the transaction commits: a thousand saves in
 one transaction make one job of a thousand ids, never a thousand jobs; nothing
-is queued for a transaction that rolls back. Inside ``deferred()`` (a batch of
-many small transactions) the changes are collected across transactions instead.
+is queued for a transaction that rolls back. Inside ``hoso.batching.batch()`` (a
+batch import: many small transactions) they are collected across transactions.
 """
 
 import logging
-from contextlib import contextmanager
-from contextvars import ContextVar
 from functools import partial
 
 from django.db import transaction
@@ -23,19 +21,11 @@ from .indexing import BATCH, CASE_FILE, DOCUMENT
 logger = logging.getLogger("hoso.search")
 
 
-_deferred = ContextVar("hoso_search_deferred", default=None)
-
-
 def mark(*refs, using=None):
-    """Note refs to index once the current transaction commits."""
+    """Note refs to index once the current transaction commits (or, inside hoso.batching.batch(),
+    when the batch flushes: one job for many transactions)."""
     refs = {(kind, int(pk)) for kind, pk in refs}
-    collected = _deferred.get()
-    if collected is not None:
-        collected.update(refs)
-        if len(collected) >= BATCH:
-            batch = sorted(collected)
-            collected.clear()
-            transaction.on_commit(lambda: queue(batch), using=using)
+    if batching.defer("search", queue, refs):
         return
     connection = transaction.get_connection(using)
     connection.__dict__.setdefault("_hoso_search_pending", set()).update(refs)
@@ -47,30 +37,17 @@ def mark(*refs, using=None):
         transaction.on_commit(callback, using=using)
 
 
-@contextmanager
-def deferred(using=None):
-    """Collect the changes of many transactions (a batch import commits each file on its own) and
-    queue them BATCH at a time and at the end, once committed."""
-    collected = set()
-    token = _deferred.set(collected)
-    try:
-        yield
-    finally:
-        _deferred.reset(token)
-        batch = sorted(collected)
-        transaction.on_commit(lambda: queue(batch), using=using)
-
-
 def flush(connection):
-    """Queue what the connection's transaction changed."""
+    """Queue the refs noted in the transaction that committed."""
     connection.__dict__.pop("_hoso_search_flush", None)
-    queue(sorted(connection.__dict__.pop("_hoso_search_pending", set())))
+    queue(connection.__dict__.pop("_hoso_search_pending", set()))
 
 
 def queue(refs):
-    """Hand refs to the task queue, BATCH to a job."""
+    """Queue refs to index, BATCH to a job (the job re-reads each record: a rolled-back one is dropped)."""
     from .tasks import index_records
 
+    refs = sorted(refs)
     for start in range(0, len(refs), BATCH):
         batch = [list(ref) for ref in refs[start:start + BATCH]]
         try:

@@ -166,15 +166,3 @@ def test_query_command_searches_the_word_check_with_query_option(corpus):
     call_command("search", "--query", "check", stdout=out)
     assert out.getvalue().startswith("0 kết quả")
 
-
-def test_deferred_batches_many_transactions_into_one_job(agency_a, index_now, queued):
-    from search.signals import deferred
-
-    with index_now():
-        with deferred():
-            for n in range(20):
-                with transaction.atomic():  # a batch import: one transaction per file
-                    add_document(agency_a, f"Hồ sơ số hóa {n} sohoa", number=str(n))
-    assert len(queued) == 1 and len(queued[0]) == 20
-    assert len(hits("sohoa")) == 0  # not filed: not public; the staff see them
-    assert SearchEntry.objects.filter(kind="document").count() == 20
