@@ -26,18 +26,17 @@ import hashlib
 import io
 import json
 import os
-import platform
 import pstats
 import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from common import machine, postgres_database  # noqa: E402  (bench/common.py, beside this script)
 
 SENTENCES = [
     "Thực hiện Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ về công tác văn thư,",
@@ -191,29 +190,6 @@ def _server_version(connection):
             return "SQLite " + cursor.fetchone()[0]
         cursor.execute("SHOW server_version")
         return "PostgreSQL " + cursor.fetchone()[0].split()[0]
-
-
-def postgres_database(url: str):
-    """A new database on the server of url: (its url, drop)."""
-    import psycopg
-    from psycopg import sql
-
-    name = f"hoso_bench_{uuid.uuid4().hex[:10]}"
-    server = urlunsplit(urlsplit(url)._replace(path="/postgres"))
-
-    def execute(statement):
-        with psycopg.connect(server, autocommit=True) as connection:
-            connection.execute(statement)
-
-    execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    return (urlunsplit(urlsplit(url)._replace(path="/" + name)),
-            lambda: execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))))
-
-
-def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
-    return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, {platform.platform()}"
 
 
 def main():

@@ -20,20 +20,19 @@ the numbers 1..N were each given exactly once: in the register's entries, its la
 import argparse
 import json
 import os
-import platform
 import queue
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections import Counter
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from common import machine, postgres_database  # noqa: E402  (bench/common.py, beside this script)
 
 
 class NumberingError(AssertionError):
@@ -181,29 +180,6 @@ def measure(database_url, work_dir: Path, n, workers):
     if done.returncode != 0:
         raise SystemExit(f"numbering benchmark FAILED on {database_url.split('://')[0]} (see above)")
     return json.loads(done.stdout.decode().splitlines()[-1])
-
-
-def postgres_database(url: str):
-    """A new database on the server of url: (its url, drop)."""
-    import psycopg
-    from psycopg import sql
-
-    name = f"hoso_bench_{uuid.uuid4().hex[:10]}"
-    server = urlunsplit(urlsplit(url)._replace(path="/postgres"))
-
-    def execute(statement):
-        with psycopg.connect(server, autocommit=True) as connection:
-            connection.execute(statement)
-
-    execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    return (urlunsplit(urlsplit(url)._replace(path="/" + name)),
-            lambda: execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))))
-
-
-def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
-    return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, {platform.platform()}"
 
 
 def main():
