@@ -1,6 +1,6 @@
 """Searching records: who may see what, filters, facets, snippets, sorting and pages.
 
-Every search starts from ``scope``: the anonymous public sees only entries
+Every search starts from ``scope_conditions``: the anonymous public sees only entries
 flagged public (in a case file the archive accepted, under a public access
 regime); staff see their own agency's records of the kinds their role may
 view; the operator sees all. Filters, facets, counts, sorting, notation pins,
