@@ -87,8 +87,8 @@ def register(incoming, actor, *, accept_duplicate=False, request=None):
     _step(incoming, "register", actor, request=request, detail={"duplicates": duplicates})
     document = incoming.document
     entry = registers.take_number(document.agency, Register.Kind.INCOMING, document=document, actor=actor)
-    Document.objects.filter(pk=document.pk).update(arrival_number=entry.number, arrival_date=entry.assigned_at)
     document.arrival_number, document.arrival_date = entry.number, entry.assigned_at
+    document.save(update_fields=["arrival_number", "arrival_date", "updated_at"])  # signals: search reindexes
     return incoming
 
 
@@ -131,7 +131,8 @@ def assign(incoming, actor, *, lead, co_handlers=(), deadline=None, instruction=
         Handler.objects.update_or_create(incoming=incoming, user=user,
                                          defaults={"role": Handler.Role.CO, "deadline": deadline})
     if deadline:
-        Document.objects.filter(pk=incoming.document_id).update(due_date=deadline)
+        incoming.document.due_date = deadline
+        incoming.document.save(update_fields=["due_date", "updated_at"])
     return incoming
 
 

@@ -138,8 +138,7 @@ def approve(outgoing, actor, *, note="", request=None):
     outgoing.save(update_fields=["signer"])
     document = outgoing.document
     document.signer_full_name, document.signer_position = actor.full_name[:50], actor.position[:100]
-    Document.objects.filter(pk=document.pk).update(signer_full_name=document.signer_full_name,
-                                                   signer_position=document.signer_position)
+    document.save(update_fields=["signer_full_name", "signer_position", "updated_at"])
     return outgoing
 
 
@@ -153,7 +152,7 @@ def number(outgoing, actor, *, place="", request=None):
     issued = timezone.localdate(entry.assigned_at)
     code_number = f"{entry.number:02d}"
     document.code_number, document.issued_date = code_number, issued
-    Document.objects.filter(pk=document.pk).update(code_number=code_number, issued_date=issued)
+    document.save(update_fields=["code_number", "issued_date", "updated_at"])
     main = _pdf_main(document)
     _replace_bytes(main, signing.fill_number(_read(main), number_notation=document.number_notation,
                                              issued_date=issued, place=place or settings.HOSO_PLACE_NAME))
@@ -218,7 +217,7 @@ def edxml_identifier(document):
     if not document.identifier:
         document.identifier = (f"{document.agency.identifier},{document.issued_date:%Y/%m/%d},"
                                f"{document.number_notation}")
-        Document.objects.filter(pk=document.pk).update(identifier=document.identifier)
+        document.save(update_fields=["identifier", "updated_at"])
     return document.identifier
 
 
@@ -239,7 +238,9 @@ def recall(outgoing, actor, *, reason, request=None):
     for copy in copies:
         copy.recalled_at, copy.recall_info = timezone.now(), info
         copy.save(update_fields=["recalled_at", "recall_info", "updated_at"])
-        copy.files.update(text="")
+        for document_file in copy.files.all():  # the withdrawn content leaves the search index too
+            document_file.text = ""
+            document_file.save(update_fields=["text"])
     if split_recipients(document)[1]:
         edxml.send_document(document, actor=actor, business_type=1, reason=reason)
     return outgoing
