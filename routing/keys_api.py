@@ -46,6 +46,7 @@ class SigningKeyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
 
     serializer_class = SigningKeySerializer
     permission_classes = [IsAgencyAdmin]
+    queryset = SigningKey.objects.none()  # for the schema; get_queryset scopes to the agency
 
     def get_queryset(self):
         return SigningKey.objects.filter(agency_id=self.request.user.agency_id).select_related("user")
