@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from accounts.errors import HosoError
@@ -178,14 +179,16 @@ class IncomingView(ItemView):
         return super().queryset().select_related("presented_to", "lead", "lead_unit", "case_file").prefetch_related(
             "handlers__user")
 
+    @cached_property
     def duplicates(self):
+        """Possible duplicates of a document waiting to be registered (asked once per request)."""
         if self.item.state != Incoming.State.RECEIVED:
             return []
         return [(d, reverse("records:inspect", args=[d.pk])) for d in incoming.possible_duplicates(self.item.document)]
 
     def action_forms(self, bound=None, bound_action=None):
         """The duplicate confirmation is asked only when there are possible duplicates."""
-        duplicates = self.duplicates()
+        duplicates = self.duplicates
         for action, form, action_url in super().action_forms(bound, bound_action):
             if action.name == "register" and not duplicates:
                 form.fields.pop("accept_duplicate")
@@ -195,7 +198,7 @@ class IncomingView(ItemView):
         item = self.item
         return super().get_context_data(
             handlers=sorted(item.handlers.all(), key=lambda h: (h.role != "lead", h.user.full_name)),
-            overdue=deadlines.is_overdue(item.deadline, item.completed_at), duplicates=self.duplicates(), **kwargs)
+            overdue=deadlines.is_overdue(item.deadline, item.completed_at), duplicates=self.duplicates, **kwargs)
 
 
 class OutgoingView(ItemView):
