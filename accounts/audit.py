@@ -90,7 +90,7 @@ def record(action, obj=None, *, actor=None, request=None, agency_id=None, client
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:300]
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # the caller's savepoint, if any, covers it
         head = _locked_head()
         entry = AuditEntry(
             seq=head.seq + 1,

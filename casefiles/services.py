@@ -13,7 +13,7 @@ from hoso.text import nfc
 
 from . import blobstore
 from .filing import guard_document
-from .models import Document, DocumentFile, Recipient
+from .models import Document, DocumentFile, FileSignature, Recipient
 
 DOCUMENT_FIELDS = (
     "kind", "unit", "type_name", "code_number", "code_notation", "issued_date", "organ_name", "subject",
@@ -40,7 +40,7 @@ def _validate(document):
 
 class FileInput(NamedTuple):
     """A file to attach: its bytes, the name the user gave it, its role, and fields found at intake
-    (text, text_source, page_count, ocr_status, quarantined, flags)."""
+    (text, text_source, page_count, ocr_status, quarantined, flags; signatures: FileSignature fields)."""
 
     fileobj: object
     name: str
@@ -50,18 +50,28 @@ class FileInput(NamedTuple):
 
 def attach_file(document, fileobj, name, role=DocumentFile.Role.MAIN, **fields):
     guard_document(document)
-    blob = blobstore.store(fileobj, max_bytes=settings.HOSO_MAX_UPLOAD_BYTES)
-    ordinal = document.files.count() + 1
-    return DocumentFile.objects.create(
-        document=document, blob=blob, role=role, original_name=original_name(name), ordinal=ordinal, **fields
+    return _attach(document, FileInput(fileobj, name, role, fields), document.files.count() + 1)
+
+
+def _attach(document, file: FileInput, ordinal):
+    fields = dict(file.fields)
+    signatures = fields.pop("signatures", ())
+    blob = blobstore.store(file.fileobj, max_bytes=settings.HOSO_MAX_UPLOAD_BYTES)
+    document_file = DocumentFile.objects.create(
+        document=document, blob=blob, role=file.role, original_name=original_name(file.name), ordinal=ordinal,
+        **fields,
     )
+    if signatures:
+        FileSignature.objects.bulk_create(FileSignature(document_file=document_file, **s) for s in signatures)
+    return document_file
 
 
 @transaction.atomic
 def create_document(*, agency, actor=None, request=None, files=(), recipients=(), **fields):
     """Create a document with its files (FileInput or (fileobj, name, role)) and recipients, audited.
 
-    Either everything is stored or nothing is: a bad file rolls the record back.
+    Either everything is stored or nothing is: a bad file rolls the record back. The new document's
+    files, in order, are on ``document.new_files``.
     """
     unknown = set(fields) - set(DOCUMENT_FIELDS)
     if unknown:
@@ -69,13 +79,12 @@ def create_document(*, agency, actor=None, request=None, files=(), recipients=()
     document = Document(agency=agency, created_by=actor if getattr(actor, "pk", None) else None, **fields)
     _validate(document)
     document.save()
-    for file in files:
-        file = FileInput(*file)
-        attach_file(document, file.fileobj, file.name, file.role, **file.fields)
-    for recipient in recipients:
-        Recipient.objects.create(document=document, **recipient)
+    # A new record is in no case file yet: nothing to guard.
+    document.new_files = [_attach(document, FileInput(*file), ordinal) for ordinal, file in enumerate(files, 1)]
+    if recipients:
+        Recipient.objects.bulk_create(Recipient(document=document, **recipient) for recipient in recipients)
     audit.record(audit.CREATE, document, actor=actor, request=request,
-                 detail={"files": [f.blob.sha256 for f in document.files.all()]})
+                 detail={"files": [f.blob.sha256 for f in document.new_files]})
     return document
 
 

@@ -63,11 +63,11 @@ class Candidate:
             return handle.read(size)
 
     def file_fields(self) -> dict:
-        """The casefiles.DocumentFile fields this candidate fills."""
+        """The casefiles.DocumentFile fields this candidate fills, and its signatures' fields."""
         return {
             "text": self.text, "text_source": self.text_source, "page_count": self.page_count,
             "quarantined": self.quarantined, "flags": self.flags,
-            "ocr_status": "pending" if self.needs_ocr else "none",
+            "ocr_status": "pending" if self.needs_ocr else "none", "signatures": self.signatures,
         }
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from casefiles.models import DocumentFile, FileSignature
+from casefiles.models import DocumentFile
 from casefiles.services import FileInput, create_document
 
 from . import pipeline
@@ -44,31 +44,26 @@ def store(agency, candidates, *, actor=None, request=None, recipients=(), on_com
 
     ``on_commit(document)`` runs after the commit (queueing OCR and indexing there, never before).
     """
-    with transaction.atomic():
-        handles = [candidate.open() for candidate in candidates]
-        try:
-            document = create_document(
-                agency=agency, actor=actor, request=request, recipients=recipients,
-                files=[FileInput(handle, c.name, c.role, c.file_fields()) for handle, c in zip(handles, candidates)],
-                **metadata,
-            )
-        finally:
-            for handle in handles:
-                handle.close()
-        files = list(document.files.order_by("ordinal"))
-        for document_file, candidate in zip(files, candidates):
-            FileSignature.objects.bulk_create(
-                FileSignature(document_file=document_file, **signature) for signature in candidate.signatures
-            )
-        transaction.on_commit(lambda: _after_commit(document, on_commit))
+    handles = [candidate.open() for candidate in candidates]
+    try:
+        document = create_document(
+            agency=agency, actor=actor, request=request, recipients=recipients,
+            files=[FileInput(handle, c.name, c.role, c.file_fields()) for handle, c in zip(handles, candidates)],
+            **metadata,
+        )
+    finally:
+        for handle in handles:
+            handle.close()
+    for_ocr = [f.pk for f in document.new_files if f.ocr_status == DocumentFile.OcrStatus.PENDING]
+    transaction.on_commit(lambda: _after_commit(document, for_ocr, on_commit))
     return document
 
 
-def _after_commit(document, callback):
+def _after_commit(document, for_ocr, callback):
     from .tasks import queue_ocr
 
-    for document_file in document.files.filter(ocr_status=DocumentFile.OcrStatus.PENDING):
-        queue_ocr(document_file.pk)
+    for pk in for_ocr:
+        queue_ocr(pk)
     if callback is not None:
         callback(document)
 

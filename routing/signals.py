@@ -12,7 +12,7 @@ from .models import Incoming, Outgoing, Trace
 def queue_received(sender, instance, created, **kwargs):
     """Every received document enters its agency's incoming queue, however it arrived."""
     if created and instance.kind == Document.Kind.RECEIVED and not kwargs.get("raw"):
-        Incoming.objects.get_or_create(document=instance)  # in the same transaction as the record
+        Incoming.objects.create(document=instance)  # in the same transaction as the record
 
 
 @receiver(post_save, sender=Document)

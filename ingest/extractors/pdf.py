@@ -35,7 +35,7 @@ def pdf(path, text) -> Found:
     visible = read = 0
     for page in pages:
         page_text = page.extract_text() or ""
-        visible += sum(not ch.isspace() for ch in page_text)
+        visible += len("".join(page_text.split()))
         read += 1
         if not text.add(page_text + "\n\n"):
             break
