@@ -13,10 +13,11 @@ batch goes on; a fault of the system (database, storage) stops the batch.
 
 import logging
 import os
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from accounts.errors import HosoError
 from accounts.models import Agency
@@ -115,7 +116,7 @@ def import_files(agency, files, *, sheet=None, kind=None, actor=None, report=Non
     units = list(agency.units.all())
     base = {"kind": kind} if kind else {}
     # After-commit work (search indexing) is gathered over FLUSH_EVERY files instead of once per file.
-    with batching.batch():
+    with batching.batch(), _commits_without_flush():
         for count, source in enumerate(files, start=1):
             _import_one(agency, source, assignments.get(source.relative), units, base, actor, report, on_file)
             if count % FLUSH_EVERY == 0:
@@ -123,6 +124,25 @@ def import_files(agency, files, *, sheet=None, kind=None, actor=None, report=Non
     if sheet is not None:
         report.unmatched_metadata = sheet.unmatched()
     return report
+
+
+@contextmanager
+def _commits_without_flush():
+    """PostgreSQL: the batch's commits return before their WAL reaches the disk. A crash may then
+    undo the last few files' commits, whole (never part of one): a re-run imports them again, and the
+    sweeper removes the bytes they left. Each file still commits on its own."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        was = cursor.fetchone()[0]
+        cursor.execute("SET synchronous_commit TO off")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('synchronous_commit', %s, false)", [was])
 
 
 def _import_one(agency, source, assignment, units, base, actor, report, on_file):
@@ -182,7 +202,8 @@ def _store(agency, candidates, file, sha256, fields, actor) -> Outcome:
         # Concurrent batches of one agency take turns here (PostgreSQL; SQLite writers always do),
         # so the second finds the first's document instead of storing the bytes again. NO KEY: rows
         # that merely reference the agency (an upload's document) are not held up.
-        Agency.objects.select_for_update(no_key=True).filter(pk=agency.pk).exists()
+        if connection.features.has_select_for_update:  # SQLite: the transaction holds the write lock
+            Agency.objects.select_for_update(no_key=True).filter(pk=agency.pk).exists()
         held = services.find_duplicates(agency, [c.sha256 for c in candidates])
         if held:
             return Outcome(file, "duplicate", sha256=sha256, documents=held)

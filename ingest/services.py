@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from casefiles.models import DocumentFile
+from casefiles.models import Blob, DocumentFile
 from casefiles.services import FileInput, create_document
 
 from . import pipeline
@@ -24,8 +24,11 @@ class IngestResult:
 
 def find_duplicates(agency, sha256s):
     """The agency's documents that already hold any of these bytes (SHA-256)."""
+    sha256s = list(sha256s)
+    if not Blob.objects.filter(sha256__in=sha256s).exists():  # bytes new to the store: the usual case
+        return []
     return sorted(set(
-        DocumentFile.objects.filter(document__agency=agency, blob__sha256__in=list(sha256s))
+        DocumentFile.objects.filter(document__agency=agency, blob__sha256__in=sha256s)
         .values_list("document_id", flat=True)
     ))
 

@@ -309,3 +309,25 @@ def test_a_batch_is_indexed_in_one_go(agency_a, folder):
     assert len(report.accepted) == 3
     indexed = SearchEntry.objects.filter(kind="document", agency_id=agency_a.pk)
     assert indexed.count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_batch_commits_without_waiting_for_the_disk_then_restores_the_session(tmp_path):
+    """synchronous_commit is off while the batch runs (each file still commits whole), on again after."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    AuditHead.objects.get_or_create(pk=1)
+    agency = make_agency("000.00.10.H53", "Sở Xây dựng tỉnh Sơn La", "sxd")
+    write(tmp_path / "in" / "a.pdf", pdf_bytes("Văn bản a"))
+
+    def setting():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            return cursor.fetchone()[0]
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO on")  # as a server keeps it by default
+    during = []
+    report = batch.import_files(agency, batch.collect([tmp_path / "in"]), on_file=lambda _: during.append(setting()))
+    assert len(report.accepted) == 1
+    assert during == ["off"] and setting() == "on"
