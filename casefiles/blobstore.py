@@ -72,21 +72,32 @@ def store(fileobj, max_bytes=None) -> Blob:
         mime_type = magic.from_buffer(head, mime=True) if head else "application/x-empty"
         storage = records_storage()
         name = blob_name(sha256)
-        if storage.exists(name):
+        reused = storage.exists(name)
+        if reused:
             # Left by an earlier write whose transaction did not commit: reuse it only if it is whole.
             if _stored_digest(storage, name) != sha256:
                 raise HosoError("Tệp lưu trữ trùng tên nhưng khác nội dung.", code="blob_conflict",
                                 detail={"name": name}, status=500)
         else:
-            saved = storage.save(name, File(spool, name=name))
-            if saved != name:
-                # Another writer stored the same bytes at the same moment: keep theirs, drop ours.
-                storage.delete(saved)
+            _save(storage, name, spool)
         try:
             with transaction.atomic():
-                return Blob.objects.create(sha256=sha256, size=size, mime_type=mime_type, name=name)
+                blob = Blob.objects.create(sha256=sha256, size=size, mime_type=mime_type, name=name)
         except IntegrityError:
             return Blob.objects.get(sha256=sha256)
+        if reused and not storage.exists(name):
+            # The orphan sweeper removed that old object between the check and the row (PostgreSQL; on
+            # SQLite it waits for this transaction). From the row on it waits for the commit: write again.
+            _save(storage, name, spool)
+        return blob
+
+
+def _save(storage, name, spool):
+    spool.seek(0)
+    saved = storage.save(name, File(spool, name=name))
+    if saved != name:
+        # Another writer stored the same bytes at the same moment: keep theirs, drop ours.
+        storage.delete(saved)
 
 
 def open_blob(blob: Blob):

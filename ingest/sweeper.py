@@ -90,7 +90,8 @@ def _chunks(items, size):
 
 def _remove(storage, name) -> bool:
     """Delete the object unless a Blob row named it meanwhile. Writers of Blob rows wait meanwhile:
-    SQLite's IMMEDIATE transactions always do; on PostgreSQL the table is locked against inserts."""
+    SQLite's IMMEDIATE transactions always do; on PostgreSQL the table is locked against inserts, and a
+    writer that had found this object before the lock writes it again after its row (casefiles.blobstore)."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:

@@ -80,3 +80,49 @@ def test_command_and_task(store_state):
     assert "Đã quét 4 tệp lưu trữ. Sẽ xóa 1 tệp mồ côi" in out.getvalue()
     assert sweeper.sweep_orphans() == {"scanned": 4, "removed": 1, "young": 1, "workspaces": 0}
     assert stored_names() == {store_state["document"], store_state["lone"], store_state["fresh"]}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_old_object_swept_while_a_writer_reuses_it_is_written_again():
+    """PostgreSQL: a writer finds an old orphaned object (its bytes) and reuses it; before its Blob row
+    goes in, the sweeper, holding its lock, removes the object. The writer writes the bytes again."""
+    import hashlib
+    import threading
+
+    from django.db import connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite serialises the writer and the sweeper whole")
+    data = pdf_bytes("Văn bản của lần nhập bị dừng")
+    storage = blobstore.records_storage()
+    name = storage.save(blobstore.blob_name(hashlib.sha256(data).hexdigest()), ContentFile(data))
+    age(storage.path(name))
+    stored, errors = [], []
+
+    def writer():
+        try:
+            stored.append(blobstore.store(io.BytesIO(data)))
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("LOCK TABLE casefiles_blob IN SHARE ROW EXCLUSIVE MODE")
+        thread = threading.Thread(target=writer)
+        thread.start()
+        deadline = time.monotonic() + 60
+        with connection.cursor() as cursor:  # until the writer waits on the lock, past its check
+            while time.monotonic() < deadline:
+                cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = "
+                               "'casefiles_blob'::regclass")
+                if cursor.fetchone()[0]:
+                    break
+                time.sleep(0.05)
+        assert sweeper._remove(storage, name)
+        assert not storage.exists(name)
+    thread.join(timeout=60)
+    assert not errors and stored[0].name == name
+    with storage.open(name) as handle:
+        assert handle.read() == data
