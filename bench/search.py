@@ -12,7 +12,8 @@ Each document has Appendix VI metadata and 1–2 KB of text; every 50 documents 
 a third of them accepted by the archive under a public regime. Two agencies split the records.
 Reported: records generated and indexed per second; for each of the query shapes, the latency
 of the staff API (GET /api/v1/search/ in-process, with facets and snippets) and of the raw
-backend query behind it (the ranked page alone), p50/p95 over all runs, and their ratio.
+backend query behind it (the engine's page without facets), p50/p95 over all runs, and their ratio.
+HOSO_SEARCH_EXACT_LIMIT sets how many hits the embedded engine counts exactly (see README).
 """
 
 import argparse
@@ -248,11 +249,11 @@ def measure(repeat):
         def raw():
             if query.match_all:
                 return list(scope.order_by(order or "-date", "-id")[offset:offset + cleaned["page_size"]])
-            return engine.search(query, scope, order, offset, cleaned["page_size"], narrow)
+            return engine.find(query, scope, order, offset, cleaned["page_size"], [], narrow).entries
 
         response = client.get(path, params)  # warm-up
         assert response.status_code == 200, response.content
-        count = response.json()["count"]
+        count, relation = response.json()["count"], response.json()["count_relation"]
         raw()
         api_times, raw_times = [], []
         for _ in range(repeat):
@@ -264,10 +265,10 @@ def measure(repeat):
             raw_times.append((time.perf_counter() - started) * 1000)
         api_all += api_times
         raw_all += raw_times
-        rows.append({"shape": label, "params": params, "public": is_public, "count": count,
+        rows.append({"shape": label, "params": params, "public": is_public, "count": count, "relation": relation,
                      "api_p50_ms": round(statistics.median(api_times), 1),
                      "raw_p50_ms": round(statistics.median(raw_times), 1)})
-        print(f"  {label:28} {count:8} hits  API p50 {rows[-1]['api_p50_ms']:7.1f} ms  "
+        print(f"  {label:28} {'>' if relation == 'gte' else ' '}{count:7} hits  API p50 {rows[-1]['api_p50_ms']:7.1f} ms  "
               f"raw p50 {rows[-1]['raw_p50_ms']:7.1f} ms", flush=True)
     summary = {
         "api_p50_ms": round(percentile(api_all, 50), 1), "api_p95_ms": round(percentile(api_all, 95), 1),

@@ -1,7 +1,7 @@
 """The two ways hoso runs a full-text query over SearchEntry.
 
 * ``Fts5Engine`` — the embedded default on SQLite: hoso's own FTS5 table
-  (search_fts, rowid = SearchEntry.id, BM25 with column weights). modelsearch's
+  (search_fts, rowid = SearchEntry.id) and a score of its own. modelsearch's
   SQLite backend scores each hit in a correlated subquery: a ranked page of a
   common word took minutes at 20,000 records (bench/README.md), so hoso does not
   use it for records.
@@ -14,6 +14,7 @@ builds it): an engine can only narrow what the caller may see.
 """
 
 from collections import Counter, OrderedDict
+from dataclasses import dataclass, field
 from functools import cache
 
 from django.conf import settings
@@ -30,25 +31,77 @@ from .models import SearchEntry
 ELASTIC = ("elasticsearch", "opensearch")
 
 
-def count_and_facets(entries, fields):
-    """The count and every facet of a queryset of entries from one GROUP BY over all the facet
-    columns (one pass over the rows), summed per column here."""
-    if not fields:
-        return entries.count(), {}
+@dataclass
+class Found:
+    """A page of entries, with the count and facets of all the hits. exact=False: there are more
+    hits than settings.SEARCH_EXACT_LIMIT; the count is that limit (a lower bound) and the facets
+    are those of the newest that many hits."""
+
+    entries: list
+    total: int
+    facets: dict = field(default_factory=dict)
+    exact: bool = True
+
+
+def _tally(rows, fields):
+    """The count and facets of rows (*values of fields, n)."""
     counters = [Counter() for _ in fields]
     total = 0
-    for *values, n in entries.values_list(*fields).annotate(n=Count("id")).order_by():
+    for *values, n in rows:
         total += n
         for counter, value in zip(counters, values):
             counter[value] += n
     return total, {name: OrderedDict(c.most_common()) for name, c in zip(fields, counters)}
 
 
+def count_and_facets(entries, fields):
+    """The count and every facet of a queryset of entries from one GROUP BY over all the facet
+    columns (one pass over the rows), summed per column here."""
+    if not fields:
+        return entries.count(), {}
+    return _tally(entries.values_list(*fields).annotate(n=Count("id")).order_by(), fields)
+
+
+def newest(ordered, fields, extra=()):
+    """The count and facets of a queryset's hits read from its newest ones (the queryset orders
+    them newest first): exact when there are at most settings.SEARCH_EXACT_LIMIT hits, else over
+    that many, like Elasticsearch's track_total_hits. Returns (rows (id, *extra) newest first,
+    count, facets, exact)."""
+    limit = settings.SEARCH_EXACT_LIMIT
+    rows = list(ordered.values_list("id", *extra, *fields)[:limit + 1])
+    exact = len(rows) <= limit
+    rows, start = rows[:limit], 1 + len(extra)
+    total, facets = _tally(((*row[start:], 1) for row in rows), fields)
+    return [row[:start] for row in rows], total, facets, exact
+
+
+def _in_order(queryset, ids):
+    found = queryset.in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
+
+
+def _sorted(rows, order):
+    """Ids of (id, value) rows, newest first, in the SQL order of `order` on SQLite: NULL is the
+    smallest value; equal values newest first."""
+    descending = order.startswith("-")
+    present = sorted((row for row in rows if row[1] is not None), key=lambda row: row[1], reverse=descending)
+    unset = [row for row in rows if row[1] is None]
+    return [pk for pk, _value in (present + unset if descending else unset + present)]
+
+
 class Fts5Engine:
+    """Every search reads the newest hits first (FTS5 walks its doclists in rowid order and stops):
+    up to settings.SEARCH_EXACT_LIMIT of them give the count, the facets and the relevance ranking,
+    so a broad query costs no more than that many hits. Sorting by date or number reads all the
+    hits, a bucket (tags.bucket) at a time. Relevance is hoso's own score, not FTS5's bm25: bm25
+    counts every query word's whole doclist on each query (0.1 s per common word at 1,000,000
+    records, bench/README.md)."""
+
     name = "sqlite-fts5"
     table = "search_fts"
-    # bm25 weights of the columns title, body, exact, suggest, tags.
-    WEIGHTS = "10.0, 1.0, 4.0, 0.0, 0.0"
+    # Score of a candidate: 1, plus these for each query term in its title, and for each word typed
+    # with marks found with those marks. Equal scores: newest first.
+    TITLE_WEIGHT, EXACT_WEIGHT = 10, 4
 
     def add(self, entries):
         rows = [(e.pk, e.title, e.body, e.exact, e.suggest, tags.for_entry(e)) for e in entries]
@@ -74,33 +127,76 @@ class Fts5Engine:
         with connection.cursor() as cursor:
             cursor.execute(f"INSERT INTO {self.table} ({self.table}) VALUES ('optimize')")
 
-    def _matching(self, expression, queryset, narrow, score=False):
-        narrowing = tags.match(narrow or ())
-        if narrowing:
-            expression = f"({expression}) AND {narrowing}"
-        select = {"score": f"bm25({self.table}, {self.WEIGHTS})"} if score else None
+    @staticmethod
+    def _narrowed(expression, narrow, *also):
+        """The expression ANDed with narrow's equality conditions and the tags in `also`."""
+        narrowing = " AND ".join(filter(None, [tags.match(narrow or ()), *(f'tags : "{tag}"' for tag in also)]))
+        return f"({expression}) AND {narrowing}" if narrowing else expression
+
+    def _matching(self, expression, queryset, narrow, *also):
+        """The entries of the queryset matching the expression (narrowed), newest first."""
         return queryset.extra(
-            select=select, tables=[self.table],
+            tables=[self.table],
             where=[f"{self.table}.rowid = {SearchEntry._meta.db_table}.id", f"{self.table} MATCH %s"],
-            params=[expression],
+            params=[self._narrowed(expression, narrow, *also)], order_by=[f"-{self.table}.rowid"],
         )
 
-    def search(self, query, queryset, order, offset, limit, narrow=None):
-        matching = self._matching(query_parser.to_fts5(query), queryset, narrow, score=True)
-        ordering = ["score", "-id"] if order is None else [order, "-id"]
-        entries = list(matching.order_by(*ordering)[offset:offset + limit])
-        for entry in entries:
-            entry.score = -entry.score  # bm25: lower is better
-        return entries
+    def find(self, query, queryset, order, offset, limit, fields, narrow=None, exclude=()):
+        """A page of the queryset's entries matching the query, by relevance (order None) or by
+        `order`, with the count and facets of the hits. `exclude`: ids left out of the page (the
+        caller shows them first) but counted."""
+        expression = query_parser.to_fts5(query)
+        key = order.lstrip("-") if order else None
+        rows, total, facets, exact = newest(self._matching(expression, queryset, narrow), fields,
+                                            [key] if key else [])
+        if order is None:
+            candidates = [pk for pk, in rows if pk not in exclude]
+            ranked = self._ranked(query, self._narrowed(expression, narrow), candidates)
+            ranked = dict(ranked[offset:offset + limit])
+            entries = _in_order(queryset, list(ranked))
+            for entry in entries:
+                entry.score = ranked[entry.pk]
+        else:
+            wanted = offset + limit + len(exclude)
+            ids = _sorted(rows, order) if exact else self._walk(expression, queryset, narrow, order, wanted)
+            entries = _in_order(queryset, [pk for pk in ids if pk not in exclude][offset:offset + limit])
+        return Found(entries, total, facets, exact)
 
-    def count_and_facets(self, query, queryset, fields, narrow=None):
-        return count_and_facets(self._matching(query_parser.to_fts5(query), queryset, narrow), fields)
+    def _ranked(self, query, expression, ids):
+        """(id, score) of candidate ids (newest first, matching the expression), best first. Each
+        term is looked up among the hits in the candidates' rowid range: FTS5 steps through the
+        hits and seeks the term, so the cost follows the candidates, not the term's frequency."""
+        if not ids:
+            return []
+        parts = {f"({expression}) AND title : {query_parser.fts_string(term)}": self.TITLE_WEIGHT
+                 for clause in query.clauses for term in [*clause.words, *clause.phrases]}
+        parts.update({f"({expression}) AND exact : {query_parser.fts_string(word)}": self.EXACT_WEIGHT
+                      for clause in query.clauses for word in clause.exact})
+        select = " UNION ALL ".join(
+            f"SELECT rowid AS id, {weight} AS weight FROM {self.table} WHERE {self.table} MATCH %s "
+            "AND rowid BETWEEN %s AND %s" for weight in parts.values())
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id, SUM(weight) FROM ({select}) GROUP BY id",
+                           [param for part in parts for param in (part, min(ids), max(ids))])
+            scores = dict(cursor.fetchall())
+        ranked = sorted(ids, key=lambda pk: -scores.get(pk, 0))  # stable: newest first among equals
+        return [(pk, 1 + scores.get(pk, 0)) for pk in ranked]
+
+    def _walk(self, expression, queryset, narrow, order, wanted):
+        """Ids of the first `wanted` hits in `order` (or all, when fewer), a sort bucket at a time."""
+        ids = []
+        for tag in _buckets(order):
+            hits = self._matching(expression, queryset, narrow, tag).order_by(order, "-id")
+            ids += hits.values_list("id", flat=True)
+            if len(ids) >= wanted:
+                break
+        return ids
 
     def suggest(self, text, queryset, limit, narrow=None):
         expression = query_parser.prefix_fts5(text)
         if not expression:
             return []
-        return list(self._matching(expression, queryset, narrow, score=True).order_by("score", "-id")[:limit])
+        return list(self._matching(expression, queryset, narrow)[:limit])
 
     def rebuild(self, batches):
         """Entries are rewritten in place, a batch per transaction: searches keep working while it
@@ -109,6 +205,23 @@ class Fts5Engine:
             with transaction.atomic():
                 self.add(entries)
         self.optimize()
+
+
+def _buckets(order):
+    """The sort buckets' tags in `order` (SQLite's: NULL smallest). The next bucket is found from
+    the entries' index on the sort column, so empty stretches cost one lookup."""
+    key = order.lstrip("-")
+    descending = order != key
+    if not descending:
+        yield tags.bucket(key, None)
+    values = SearchEntry.objects.filter(**{f"{key}__isnull": False}).order_by(order).values_list(key, flat=True)
+    following = values
+    while (value := following.first()) is not None:
+        yield tags.bucket(key, value)
+        low, high = tags.bucket_bounds(key, value)
+        following = values.filter(**({f"{key}__lt": low} if descending else {f"{key}__gte": high}))
+    if descending:
+        yield tags.bucket(key, None)
 
 
 class ModelsearchEngine:
@@ -187,10 +300,15 @@ class ModelsearchEngine:
                                        order_by_relevance=False)
         return self.backend.search(query_parser.to_modelsearch(query), queryset)
 
-    def search(self, query, queryset, order, offset, limit, narrow=None):
-        return list(self._results(query, queryset, order).annotate_score("score")[offset:offset + limit])
+    def find(self, query, queryset, order, offset, limit, fields, narrow=None, exclude=()):
+        """As Fts5Engine.find; the count and facets are always exact."""
+        total, facets = self._count_and_facets(query, queryset, fields)
+        rest = queryset.exclude(pk__in=exclude) if exclude else queryset
+        results = self._results(query, rest, order).annotate_score("score")
+        entries = list(results[offset:offset + limit]) if limit else []
+        return Found(entries, total, facets)
 
-    def count_and_facets(self, query, queryset, fields, narrow=None):
+    def _count_and_facets(self, query, queryset, fields):
         results = self._results(query, queryset)
         if self.is_elastic:
             return results.count(), {name: results.facet(name) for name in fields}

@@ -212,9 +212,11 @@ def refresh_batch(kind, ids, engine, add=True):
 
 
 def build_entries(kind, records):
-    """Save the entries of these records (creating or updating rows) and return them, texts attached."""
+    """Save the entries of these records (creating or updating rows) and return them, texts attached.
+    New entries take ids in the records' order: the newest records are the newest entries, which
+    a broad search ranks (search.engines.newest)."""
     entries = []
-    for record in records:
+    for record in sorted(records, key=lambda record: record.pk):
         fields, texts = LOADERS[kind][1](record)
         entry = SearchEntry(kind=kind, object_id=record.pk, **fields)
         entry._texts = texts

@@ -16,7 +16,7 @@ from modelsearch.query import MATCH_ALL, And, Or, Phrase, PlainText
 
 from hoso.text import fold, nfc
 
-from . import tags, vietnamese
+from . import vietnamese
 
 MAX_LENGTH = 255
 MAX_TERMS = 32
@@ -123,22 +123,17 @@ def to_modelsearch(query):
     return alternatives[0] if len(alternatives) == 1 else Or(alternatives)
 
 
-def _fts_string(term):
+def fts_string(term):
     return '"' + term.replace('"', '""') + '"'
 
 
 def to_fts5(query, columns="{title body}"):
-    """The FTS5 MATCH expression of a query: OR of clauses, each ANDing its terms. The exact words
-    are optional — ``exact : (E) OR tags : "zall"`` always holds (every entry has that tag) — and
-    BM25 counts them where they occur, so records with the very marks rank higher."""
+    """The FTS5 MATCH expression of a query: OR of clauses, each ANDing its folded terms. (The
+    exact words only rank: search.engines scores them.)"""
     alternatives = []
     for clause in query.clauses:
-        terms = [_fts_string(w) for w in clause.words] + [_fts_string(p) for p in clause.phrases]
-        folded = f"{columns} : ({' AND '.join(terms)})"
-        if clause.exact:
-            exact = " AND ".join(_fts_string(w) for w in clause.exact)
-            folded = f'({folded}) AND (exact : ({exact}) OR tags : "{tags.EVERY}")'
-        alternatives.append(f"({folded})")
+        terms = [fts_string(w) for w in clause.words] + [fts_string(p) for p in clause.phrases]
+        alternatives.append(f"({columns} : ({' AND '.join(terms)}))")
     return " OR ".join(alternatives)
 
 
@@ -147,5 +142,5 @@ def prefix_fts5(text):
     words = vietnamese.folded(nfc(text or "")[:MAX_LENGTH]).split()[:MAX_TERMS]
     if not words:
         return ""
-    terms = [_fts_string(w) for w in words[:-1]] + [_fts_string(words[-1]) + "*"]
+    terms = [fts_string(w) for w in words[:-1]] + [fts_string(words[-1]) + "*"]
     return "suggest : (" + " AND ".join(terms) + ")"

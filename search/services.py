@@ -17,7 +17,7 @@ from casefiles.models import AccessRegime, CaseFile, Document, DocumentFile
 from retention.models import RetentionKind
 
 from . import highlight
-from .engines import count_and_facets, get_engine
+from .engines import get_engine, newest
 from .forms import SORTS, SearchForm
 from .models import SearchEntry
 from .query import parse
@@ -38,14 +38,21 @@ class Results:
     hits: list = field(default_factory=list)
     facets: dict = field(default_factory=dict)
     engine: str = ""
+    exact: bool = True  # False: total is a lower bound and facets count the newest hits (engines.Found)
 
     @property
     def pages(self):
         return max(1, -(-self.total // self.page_size))
 
+    @property
+    def relation(self):
+        """Elasticsearch's words: the count is "eq" (exact) or "gte" (at least)."""
+        return "eq" if self.exact else "gte"
+
     def as_dict(self):
-        return {"count": self.total, "page": self.page, "page_size": self.page_size, "pages": self.pages,
-                "engine": self.engine, "results": self.hits, "facets": self.facets}
+        return {"count": self.total, "count_relation": self.relation, "page": self.page,
+                "page_size": self.page_size, "pages": self.pages, "engine": self.engine, "results": self.hits,
+                "facets": self.facets}
 
 
 def read_params(data):
@@ -108,17 +115,17 @@ def search(user, params, *, public=False, with_facets=True):
     facet_fields = [f for f in FACETS if f != "agency_id" or public or (user and user.is_superuser)]
     engine = get_engine()
     if query.match_all:
-        total, facets = count_and_facets(entries, facet_fields if with_facets else [])
+        _newest, total, facets, exact = newest(entries.order_by("-id"), facet_fields if with_facets else [])
         found = list(entries.order_by(order or "-date", "-id")[offset:offset + size])
     else:
         pinned = _pinned(engine, query, entries, narrow) if order is None else []
-        total, facets = engine.count_and_facets(query, entries, facet_fields if with_facets else [], narrow)
         shown = pinned[offset:offset + size]
-        rest = entries.exclude(pk__in=[e.pk for e in pinned]) if pinned else entries
-        found = shown + engine.search(query, rest, order, max(0, offset - len(pinned)), size - len(shown),
-                                      narrow)
+        rest = engine.find(query, entries, order, max(0, offset - len(pinned)), size - len(shown),
+                           facet_fields if with_facets else [], narrow, exclude={e.pk for e in pinned})
+        total, facets, exact = rest.total, rest.facets, rest.exact
+        found = shown + rest.entries
     names = display_names(found, facets)
-    return Results(query=query, total=total, page=page, page_size=size, engine=engine.name,
+    return Results(query=query, total=total, page=page, page_size=size, engine=engine.name, exact=exact,
                    hits=describe(found, query, names, public=public),
                    facets=label_facets(facets, names) if with_facets else {})
 
@@ -128,7 +135,7 @@ def _pinned(engine, query, entries, narrow):
     if not query.notation_keys:
         return []
     exact = entries.filter(notation_key__in=query.notation_keys)
-    return engine.search(query, exact, None, 0, MAX_PINNED, narrow)
+    return engine.find(query, exact, None, 0, MAX_PINNED, [], narrow).entries
 
 
 def suggest(user, text, *, public=False, limit=10):

@@ -93,6 +93,7 @@ class SearchView(WagtailAdminTemplateMixin, TemplateView):
             all_columns=[(c, label, c in columns) for c, label in exports.COLUMNS.items()],
             saved=[(saved, saved_url(saved)) for saved in SavedQuery.objects.filter(user=self.request.user)],
             facets=self._facets(results) if results else [],
+            total=f"{results.total:,}".replace(",", ".") if results else "",  # 10.000: Vietnamese digit groups
             pages=self._pages(results) if results else [],
             export_xlsx=self.url_without("page", export="xlsx"), export_pdf=self.url_without("page", export="pdf"),
         )

@@ -14,7 +14,8 @@ def test_staff_search_api(corpus, clerk_a):
     response = client_for(clerk_a).get("/api/v1/search/", {"q": "chieng den", "year": 2024, "page_size": 5})
     assert response.status_code == 200
     data = response.json()
-    assert set(data) == {"count", "page", "page_size", "pages", "engine", "results", "facets"}
+    assert set(data) == {"count", "count_relation", "page", "page_size", "pages", "engine", "results", "facets"}
+    assert data["count_relation"] == "eq"
     assert data["count"] >= 1 and len(data["results"]) <= 5
     assert all(hit["year"] == 2024 for hit in data["results"])
     assert {"kind", "year", "doc_type"} <= set(data["facets"])
