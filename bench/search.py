@@ -247,9 +247,8 @@ def measure(repeat):
         offset = (cleaned["page"] - 1) * cleaned["page_size"]
 
         def raw():
-            if query.match_all:
-                return list(scope.order_by(order or "-date", "-id")[offset:offset + cleaned["page_size"]])
-            return engine.find(query, scope, order, offset, cleaned["page_size"], [], narrow).entries
+            listing = order or ("-date" if query.match_all else None)
+            return engine.find(query, scope, listing, offset, cleaned["page_size"], [], narrow).entries
 
         response = client.get(path, params)  # warm-up
         assert response.status_code == 200, response.content

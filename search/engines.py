@@ -43,15 +43,8 @@ class Found:
     exact: bool = True
 
 
-def _tally(rows, fields):
-    """The count and facets of rows (*values of fields, n)."""
-    counters = [Counter() for _ in fields]
-    total = 0
-    for *values, n in rows:
-        total += n
-        for counter, value in zip(counters, values):
-            counter[value] += n
-    return total, {name: OrderedDict(c.most_common()) for name, c in zip(fields, counters)}
+def _facets(counters, fields):
+    return {name: OrderedDict(counter.most_common()) for name, counter in zip(fields, counters)}
 
 
 def count_and_facets(entries, fields):
@@ -59,7 +52,13 @@ def count_and_facets(entries, fields):
     columns (one pass over the rows), summed per column here."""
     if not fields:
         return entries.count(), {}
-    return _tally(entries.values_list(*fields).annotate(n=Count("id")).order_by(), fields)
+    counters = [Counter() for _ in fields]
+    total = 0
+    for *values, n in entries.values_list(*fields).annotate(n=Count("id")).order_by():
+        total += n
+        for counter, value in zip(counters, values):
+            counter[value] += n
+    return total, _facets(counters, fields)
 
 
 def newest(ordered, fields, extra=()):
@@ -71,8 +70,8 @@ def newest(ordered, fields, extra=()):
     rows = list(ordered.values_list("id", *extra, *fields)[:limit + 1])
     exact = len(rows) <= limit
     rows, start = rows[:limit], 1 + len(extra)
-    total, facets = _tally(((*row[start:], 1) for row in rows), fields)
-    return [row[:start] for row in rows], total, facets, exact
+    columns = list(zip(*rows)) or [()] * (start + len(fields))
+    return list(zip(*columns[:start])), len(rows), _facets(map(Counter, columns[start:]), fields), exact
 
 
 def _in_order(queryset, ids):
@@ -102,6 +101,8 @@ class Fts5Engine:
     # Score of a candidate: 1, plus these for each query term in its title, and for each word typed
     # with marks found with those marks. Equal scores: newest first.
     TITLE_WEIGHT, EXACT_WEIGHT = 10, 4
+    DENSE = 20  # candidates fill their rowid range: at least one in this many rowids
+    EVERY = tags.match([("kind__in", SearchEntry.Kind.values)])
 
     def add(self, entries):
         rows = [(e.pk, e.title, e.body, e.exact, e.suggest, tags.for_entry(e)) for e in entries]
@@ -144,8 +145,8 @@ class Fts5Engine:
     def find(self, query, queryset, order, offset, limit, fields, narrow=None, exclude=()):
         """A page of the queryset's entries matching the query, by relevance (order None) or by
         `order`, with the count and facets of the hits. `exclude`: ids left out of the page (the
-        caller shows them first) but counted."""
-        expression = query_parser.to_fts5(query)
+        caller shows them first) but counted. No words: every entry matches (its kind tag)."""
+        expression = query_parser.to_fts5(query) or self.EVERY
         key = order.lstrip("-") if order else None
         rows, total, facets, exact = newest(self._matching(expression, queryset, narrow), fields,
                                             [key] if key else [])
@@ -164,23 +165,28 @@ class Fts5Engine:
 
     def _ranked(self, query, expression, ids):
         """(id, score) of candidate ids (newest first, matching the expression), best first. Each
-        term is looked up among the hits in the candidates' rowid range: FTS5 steps through the
-        hits and seeks the term, so the cost follows the candidates, not the term's frequency."""
+        term is looked up in the candidates' rowid range: alone when the candidates fill the range
+        (FTS5 reads the term's entries there), else ANDed with the expression (FTS5 steps through
+        the hits and seeks the term): the cost follows the candidates, not the term's frequency."""
         if not ids:
             return []
-        parts = {f"({expression}) AND title : {query_parser.fts_string(term)}": self.TITLE_WEIGHT
+        sparse = max(ids) - min(ids) + 1 > self.DENSE * len(ids)
+        within = f"({expression}) AND " if sparse else ""
+        parts = {f"{within}title : {query_parser.fts_string(term)}": self.TITLE_WEIGHT
                  for clause in query.clauses for term in [*clause.words, *clause.phrases]}
-        parts.update({f"({expression}) AND exact : {query_parser.fts_string(word)}": self.EXACT_WEIGHT
+        parts.update({f"{within}exact : {query_parser.fts_string(word)}": self.EXACT_WEIGHT
                       for clause in query.clauses for word in clause.exact})
+        if not parts:
+            return [(pk, 1) for pk in ids]
         select = " UNION ALL ".join(
             f"SELECT rowid AS id, {weight} AS weight FROM {self.table} WHERE {self.table} MATCH %s "
             "AND rowid BETWEEN %s AND %s" for weight in parts.values())
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT id, SUM(weight) FROM ({select}) GROUP BY id",
                            [param for part in parts for param in (part, min(ids), max(ids))])
-            scores = dict(cursor.fetchall())
-        ranked = sorted(ids, key=lambda pk: -scores.get(pk, 0))  # stable: newest first among equals
-        return [(pk, 1 + scores.get(pk, 0)) for pk in ranked]
+            scores = dict.fromkeys(ids, 0) | dict(cursor.fetchall())
+        ranked = sorted(ids, key=scores.__getitem__, reverse=True)  # stable: newest first among equals
+        return [(pk, 1 + scores[pk]) for pk in ranked]
 
     def _walk(self, expression, queryset, narrow, order, wanted):
         """Ids of the first `wanted` hits in `order` (or all, when fewer), a sort bucket at a time."""
@@ -302,6 +308,9 @@ class ModelsearchEngine:
 
     def find(self, query, queryset, order, offset, limit, fields, narrow=None, exclude=()):
         """As Fts5Engine.find; the count and facets are always exact."""
+        if query.match_all:
+            total, facets = count_and_facets(queryset, fields)
+            return Found(list(queryset.order_by(order, "-id")[offset:offset + limit]) if limit else [], total, facets)
         total, facets = self._count_and_facets(query, queryset, fields)
         rest = queryset.exclude(pk__in=exclude) if exclude else queryset
         results = self._results(query, rest, order).annotate_score("score")

@@ -17,7 +17,7 @@ from casefiles.models import AccessRegime, CaseFile, Document, DocumentFile
 from retention.models import RetentionKind
 
 from . import highlight
-from .engines import get_engine, newest
+from .engines import get_engine
 from .forms import SORTS, SearchForm
 from .models import SearchEntry
 from .query import parse
@@ -114,18 +114,14 @@ def search(user, params, *, public=False, with_facets=True):
     offset = (page - 1) * size
     facet_fields = [f for f in FACETS if f != "agency_id" or public or (user and user.is_superuser)]
     engine = get_engine()
-    if query.match_all:
-        _newest, total, facets, exact = newest(entries.order_by("-id"), facet_fields if with_facets else [])
-        found = list(entries.order_by(order or "-date", "-id")[offset:offset + size])
-    else:
-        pinned = _pinned(engine, query, entries, narrow) if order is None else []
-        shown = pinned[offset:offset + size]
-        rest = engine.find(query, entries, order, max(0, offset - len(pinned)), size - len(shown),
-                           facet_fields if with_facets else [], narrow, exclude={e.pk for e in pinned})
-        total, facets, exact = rest.total, rest.facets, rest.exact
-        found = shown + rest.entries
+    pinned = _pinned(engine, query, entries, narrow) if order is None else []
+    shown = pinned[offset:offset + size]
+    rest = engine.find(query, entries, order or ("-date" if query.match_all else None), max(0, offset - len(pinned)),
+                       size - len(shown), facet_fields if with_facets else [], narrow, exclude={e.pk for e in pinned})
+    found = shown + rest.entries
+    total, facets = rest.total, rest.facets
     names = display_names(found, facets)
-    return Results(query=query, total=total, page=page, page_size=size, engine=engine.name, exact=exact,
+    return Results(query=query, total=total, page=page, page_size=size, engine=engine.name, exact=rest.exact,
                    hits=describe(found, query, names, public=public),
                    facets=label_facets(facets, names) if with_facets else {})
 

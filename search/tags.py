@@ -18,6 +18,7 @@ PREFIXES = {"kind": "k", "agency_id": "a", "unit_id": "u", "year": "y", "public"
             "status": "s", "retention": "t", "rights": "x", "doc_type": "d"}
 BUCKET_PREFIXES = {"date": "m", "number": "n"}
 NUMBER_STEP = 10  # numbers per bucket
+MAX_MONTHS = 120  # longest date range narrowed by its months
 
 
 def token(field, value):
@@ -52,17 +53,31 @@ def for_entry(entry):
                      *(bucket(f, getattr(entry, f)) for f in BUCKET_PREFIXES)])
 
 
+def _months(low, high):
+    """The bucket tags of the months from date low to date high, or None when there are more than
+    MAX_MONTHS of them (a long OR costs more than it saves)."""
+    months, month = [], low.replace(day=1)
+    while month <= high and len(months) <= MAX_MONTHS:
+        months.append(bucket("date", month))
+        month = bucket_bounds("date", month)[1]
+    return months if len(months) <= MAX_MONTHS else None
+
+
 def match(conditions):
     """An FTS5 expression for the equality conditions among (Django lookup, value) pairs
-    (("year", 2024), ("kind__in", [...])); others (ranges) are left to the queryset. Empty when
-    none applies."""
-    parts = []
+    (("year", 2024), ("kind__in", [...])) and for a closed date range (the months it spans);
+    others are left to the queryset. Empty when none applies."""
+    parts, dates = [], {}
     for lookup, value in conditions:
         field, _, operator = lookup.partition("__")
+        if field == "date" and operator in ("gte", "lte"):
+            dates[operator] = value
         if field not in PREFIXES or operator not in ("", "in") or value in (None, ""):
             continue
         values = list(value) if operator == "in" else [value]
         if not values:
             continue
         parts.append("(" + " OR ".join(f'"{token(field, v)}"' for v in values) + ")")
+    if len(dates) == 2 and (months := _months(dates["gte"], dates["lte"])):
+        parts.append("(" + " OR ".join(f'"{month}"' for month in months) + ")")
     return f"tags : ({' AND '.join(parts)})" if parts else ""

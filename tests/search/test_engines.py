@@ -105,6 +105,7 @@ def test_every_page_the_count_promises_has_hits(survey, clerk_a, sort):
     assert len(shown) == len(set(shown)) >= first.total
 
 
+@embedded
 @override_settings(SEARCH_EXACT_LIMIT=LIMIT)
 def test_a_listing_without_words_counts_up_to_the_limit_too(survey, clerk_a):
     results = run(clerk_a, "", kind="document")
