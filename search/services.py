@@ -10,6 +10,7 @@ snippets and suggestions are all computed inside that scope.
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.db.models.functions import Substr
 
 from accounts.errors import HosoError
 from accounts.models import Agency, Unit
@@ -192,8 +193,10 @@ def describe(entries, query, names, public=False):
     case_files = [e.object_id for e in entries if e.kind == CASE_FILE]
     files = {}
     if documents:
+        # Only the start of each text: a snippet is looked for there (up to 5,000,000 characters are kept).
+        head = Substr("text", 1, highlight.SCAN)
         for document_id, name, text in DocumentFile.objects.filter(document_id__in=documents).order_by(
-                "document_id", "ordinal", "id").values_list("document_id", "original_name", "text"):
+                "document_id", "ordinal", "id").values_list("document_id", "original_name", head):
             files.setdefault(document_id, []).append((name, text))
     casefile_text = {}
     if case_files:

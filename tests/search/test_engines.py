@@ -142,3 +142,14 @@ def test_staff_page_says_more_than_and_marks_facet_counts_approximate(survey, cl
     assert "data-facets-approximate" in html and "(≈3)" in html
     exact = client.get("/admin/records-search/", {"q": '"khảo sát địa bàn"'}).content.decode()
     assert "<strong>2</strong> kết quả" in exact and "Hơn" not in exact and "≈" not in exact
+
+
+@pytest.mark.parametrize("q", ["khảo sát", ""])
+@pytest.mark.parametrize("date_from, date_to", [("2016-08-09", "2019-09-09"), ("2000-01-01", "2030-12-31")])
+def test_date_ranges_stay_exact_where_months_narrow_them(survey, clerk_a, q, date_from, date_to):
+    """A range's months narrow the embedded engine's MATCH (up to tags.MAX_MONTHS of them); the
+    days at its ends are the queryset's."""
+    low, high = datetime.date.fromisoformat(date_from), datetime.date.fromisoformat(date_to)
+    expected = {d.pk for d in survey if d.issued_date and low <= d.issued_date <= high}
+    results = run(clerk_a, q, date_from=date_from, date_to=date_to, kind="document", page_size=100)
+    assert set(ids(results)) == expected and results.total == len(expected)
