@@ -92,7 +92,7 @@ class Fts5Engine:
     """Every search reads the newest hits first (FTS5 walks its doclists in rowid order and stops):
     up to settings.SEARCH_EXACT_LIMIT of them give the count, the facets and the relevance ranking,
     so a broad query costs no more than that many hits. Sorting by date or number reads all the
-    hits, a bucket (tags.bucket) at a time. Relevance is hoso's own score, not FTS5's bm25: bm25
+    hits, runs of buckets (tags.bucket) at a time. Relevance is hoso's own score, not FTS5's bm25: bm25
     counts every query word's whole doclist on each query (0.1 s per common word at 1,000,000
     records, bench/README.md)."""
 
@@ -128,25 +128,27 @@ class Fts5Engine:
         with connection.cursor() as cursor:
             cursor.execute(f"INSERT INTO {self.table} ({self.table}) VALUES ('optimize')")
 
-    @staticmethod
-    def _narrowed(expression, narrow, *also):
-        """The expression ANDed with narrow's equality conditions and the tags in `also`."""
-        narrowing = " AND ".join(filter(None, [tags.match(narrow or ()), *(f'tags : "{tag}"' for tag in also)]))
-        return f"({expression}) AND {narrowing}" if narrowing else expression
+    @classmethod
+    def _narrowed(cls, expression, narrow, among=()):
+        """The expression (every entry when empty) ANDed with narrow's equality conditions and any
+        of the tags `among`."""
+        among = "tags : (" + " OR ".join(f'"{tag}"' for tag in among) + ")" if among else ""
+        parts = [f"({expression})" if expression else "", tags.match(narrow or ()), among]
+        return " AND ".join(filter(None, parts)) or cls.EVERY
 
-    def _matching(self, expression, queryset, narrow, *also):
+    def _matching(self, expression, queryset, narrow, among=()):
         """The entries of the queryset matching the expression (narrowed), newest first."""
         return queryset.extra(
             tables=[self.table],
             where=[f"{self.table}.rowid = {SearchEntry._meta.db_table}.id", f"{self.table} MATCH %s"],
-            params=[self._narrowed(expression, narrow, *also)], order_by=[f"-{self.table}.rowid"],
+            params=[self._narrowed(expression, narrow, among)], order_by=[f"-{self.table}.rowid"],
         )
 
     def find(self, query, queryset, order, offset, limit, fields, narrow=None, exclude=()):
         """A page of the queryset's entries matching the query, by relevance (order None) or by
         `order`, with the count and facets of the hits. `exclude`: ids left out of the page (the
-        caller shows them first) but counted. No words: every entry matches (its kind tag)."""
-        expression = query_parser.to_fts5(query) or self.EVERY
+        caller shows them first) but counted. No words: every entry of the queryset matches."""
+        expression = query_parser.to_fts5(query)
         key = order.lstrip("-") if order else None
         rows, total, facets, exact = newest(self._matching(expression, queryset, narrow), fields,
                                             [key] if key else [])
@@ -189,13 +191,14 @@ class Fts5Engine:
         return [(pk, 1 + scores[pk]) for pk in ranked]
 
     def _walk(self, expression, queryset, narrow, order, wanted):
-        """Ids of the first `wanted` hits in `order` (or all, when fewer), a sort bucket at a time."""
-        ids = []
-        for tag in _buckets(order):
-            hits = self._matching(expression, queryset, narrow, tag).order_by(order, "-id")
-            ids += hits.values_list("id", flat=True)
-            if len(ids) >= wanted:
-                break
+        """Ids of the first `wanted` hits in `order` (or all, when fewer), a run of sort buckets at
+        a time."""
+        ids, runs = [], _runs(order)
+        found = None
+        while len(ids) < wanted and (run := runs.send(found)) is not None:
+            hits = self._matching(expression, queryset, narrow, run).order_by(order, "-id")
+            found = list(hits.values_list("id", flat=True)[:wanted - len(ids)])
+            ids += found
         return ids
 
     def suggest(self, text, queryset, limit, narrow=None):
@@ -213,21 +216,31 @@ class Fts5Engine:
         self.optimize()
 
 
-def _buckets(order):
-    """The sort buckets' tags in `order` (SQLite's: NULL smallest). The next bucket is found from
-    the entries' index on the sort column, so empty stretches cost one lookup."""
+def _runs(order, longest=64):
+    """A generator of runs of sort-bucket tags in `order` (SQLite's: NULL smallest), then None.
+    Send it what the last run found: after an empty run the next one is twice as long (up to
+    `longest`), after hits it is one bucket again, so neither empty stretches nor dense ones cost
+    many queries or rows. A run starts at the next value the entries' index on the sort column
+    holds, so an empty stretch of the whole index costs one lookup."""
     key = order.lstrip("-")
     descending = order != key
+    found = None
     if not descending:
-        yield tags.bucket(key, None)
+        found = yield [tags.bucket(key, None)]
     values = SearchEntry.objects.filter(**{f"{key}__isnull": False}).order_by(order).values_list(key, flat=True)
-    following = values
+    following, length = values, 1
     while (value := following.first()) is not None:
-        yield tags.bucket(key, value)
-        low, high = tags.bucket_bounds(key, value)
+        run = []
+        while value is not None and len(run) < length:
+            run.append(tags.bucket(key, value))
+            low, high = tags.bucket_bounds(key, value)
+            value = tags.neighbour(key, value, descending)
+        found = yield run
         following = values.filter(**({f"{key}__lt": low} if descending else {f"{key}__gte": high}))
+        length = 1 if found else min(2 * length, longest)
     if descending:
-        yield tags.bucket(key, None)
+        yield [tags.bucket(key, None)]
+    yield None
 
 
 class ModelsearchEngine:

@@ -10,6 +10,7 @@ tens of its number): a broad search sorted by date or number reads its hits a
 bucket at a time, newest (or smallest) first, instead of sorting every hit.
 """
 
+import datetime
 import re
 
 from hoso.text import fold
@@ -45,6 +46,16 @@ def bucket_bounds(field, value):
         return low, (low.replace(year=low.year + 1, month=1) if low.month == 12 else low.replace(month=low.month + 1))
     low = value // NUMBER_STEP * NUMBER_STEP
     return low, low + NUMBER_STEP
+
+
+def neighbour(field, value, descending):
+    """A value in the bucket next to value's, going down or up (None below the lowest)."""
+    low, high = bucket_bounds(field, value)
+    if not descending:
+        return high
+    if field == "date":
+        return low - datetime.timedelta(days=1) if low > datetime.date.min else None
+    return low - 1 if low > 0 else None
 
 
 def for_entry(entry):
