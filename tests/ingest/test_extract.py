@@ -126,3 +126,33 @@ def test_every_accepted_format_has_an_extractor():
 
     assert set(ACCEPTED) - set(EXTRACTORS) == {"zip", "xml"}  # expanded, or read by the xml step
 
+
+
+def test_pdf_fonts_are_parsed_once_per_document_and_the_text_is_unchanged(tmp_path):
+    """Pages sharing a font object get the Font pypdf built for the first of them; outside a PDF's
+    extraction, and for each new document, pypdf builds its fonts as it always does."""
+    from pypdf import PdfReader
+    from pypdf.generic._font import Font
+
+    from ingest.extractors.pdf import pdf
+
+    path = tmp_path / "nhieu-trang.pdf"
+    path.write_bytes(pdf_bytes(PHRASE, pages=4))
+    plain = "".join(page.extract_text() + "\n\n" for page in PdfReader(path).pages)
+    built = []
+    build = Font.from_font_resource
+
+    def counting(font_dict):
+        built.append(build(font_dict))  # kept: no id is reused
+        return built[-1]
+
+    buffer = TextBuffer()
+    Font.from_font_resource = counting  # what pdf() receives; inside it, sharing happens before this
+    try:
+        found = pdf(path, buffer)
+    finally:
+        Font.from_font_resource = build
+    assert buffer.text() == plain and found.page_count == 4
+    reader = PdfReader(path)
+    fonts = {id(f.get_object()) for page in reader.pages for f in page["/Resources"]["/Font"].values()}
+    assert len(built) == 4 * len(fonts) and len({id(font) for font in built}) == len(fonts)
