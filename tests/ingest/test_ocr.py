@@ -90,6 +90,10 @@ def test_scanned_pdf_uploaded_through_the_api(clerk_a, django_capture_on_commit_
         )
     assert response.status_code == 201, response.content
     assert_recognised(DocumentFile.objects.get(pk=response.json()["files"][0]["id"]), data)
+    # Findable by words that exist only in the picture, typed with or without marks.
+    for words in ("phát triển kinh tế", "phat trien kinh te"):
+        found = client_for(clerk_a).get("/api/v1/search/", {"q": words}).json()
+        assert [hit["id"] for hit in found["results"]] == [response.json()["id"]], words
 
 
 @needs_ocrmypdf
