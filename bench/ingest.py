@@ -154,7 +154,7 @@ def child(root: Path, rounds: int, profile: bool):
 
 
 PHASES = [  # (label, file name ending, function): cumulative times read from the profile
-    ("batch: duplicate checks (2 queries, 1 row lock)", "ingest/services.py", "find_duplicates"),
+    ("batch: duplicate checks (before and in the transaction)", "ingest/services.py", "find_duplicates"),
     ("pipeline: copy into the workspace, SHA-256", "ingest/pipeline.py", "add"),
     *[(f"pipeline step: {step}", f"ingest/steps/{step}.py", "run")
       for step in ("size", "filename", "filetype", "archive", "xml", "pdf", "extract", "signatures")],
@@ -163,9 +163,9 @@ PHASES = [  # (label, file name ending, function): cumulative times read from th
     ("    blobstore.store: spool, hash, libmagic, save", "casefiles/blobstore.py", "store"),
     ("      fsync of file and folder", "~", "<built-in method posix.fsync>"),
     ("    audit.record", "accounts/audit.py", "record"),
+    ("    routing queue entry (post_save)", "routing/signals.py", "queue_received"),
     ("  commit", "django/db/backends/base/base.py", "commit"),
-    ("  after commit: search indexing (in-process)", "search/signals.py", "flush"),
-    ("  after commit: routing queue", "routing/signals.py", "queue_received"),
+    ("search indexing, every 200 files (in-process)", "hoso/batching.py", "flush"),
 ]
 
 
