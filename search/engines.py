@@ -29,6 +29,7 @@ from . import tags, vietnamese
 from .models import SearchEntry
 
 ELASTIC = ("elasticsearch", "opensearch")
+RANGES = {key: {f"{key}__{op}" for op in ("gt", "gte", "lt", "lte")} for key in tags.BUCKET_PREFIXES}
 
 
 @dataclass
@@ -193,7 +194,8 @@ class Fts5Engine:
     def _walk(self, expression, queryset, narrow, order, wanted):
         """Ids of the first `wanted` hits in `order` (or all, when fewer), a run of sort buckets at
         a time."""
-        ids, runs = [], _runs(order)
+        key = order.lstrip("-")
+        ids, runs = [], _runs(order, {lookup: value for lookup, value in narrow or () if lookup in RANGES[key]})
         found = None
         while len(ids) < wanted and (run := runs.send(found)) is not None:
             hits = self._matching(expression, queryset, narrow, run).order_by(order, "-id")
@@ -216,18 +218,20 @@ class Fts5Engine:
         self.optimize()
 
 
-def _runs(order, longest=64):
+def _runs(order, within, longest=64):
     """A generator of runs of sort-bucket tags in `order` (SQLite's: NULL smallest), then None.
     Send it what the last run found: after an empty run the next one is twice as long (up to
     `longest`), after hits it is one bucket again, so neither empty stretches nor dense ones cost
     many queries or rows. A run starts at the next value the entries' index on the sort column
-    holds, so an empty stretch of the whole index costs one lookup."""
+    holds (within the range lookups `within`), so an empty stretch of the whole index costs one
+    lookup."""
     key = order.lstrip("-")
     descending = order != key
     found = None
-    if not descending:
+    if not descending and not within:
         found = yield [tags.bucket(key, None)]
-    values = SearchEntry.objects.filter(**{f"{key}__isnull": False}).order_by(order).values_list(key, flat=True)
+    values = SearchEntry.objects.filter(**{f"{key}__isnull": False}, **within).order_by(order)
+    values = values.values_list(key, flat=True)
     following, length = values, 1
     while (value := following.first()) is not None:
         run = []
@@ -238,7 +242,7 @@ def _runs(order, longest=64):
         found = yield run
         following = values.filter(**({f"{key}__lt": low} if descending else {f"{key}__gte": high}))
         length = 1 if found else min(2 * length, longest)
-    if descending:
+    if descending and not within:
         yield [tags.bucket(key, None)]
     yield None
 

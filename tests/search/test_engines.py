@@ -152,3 +152,12 @@ def test_date_ranges_stay_exact_where_months_narrow_them(survey, clerk_a, q, dat
     expected = {d.pk for d in survey if d.issued_date and low <= d.issued_date <= high}
     results = run(clerk_a, q, date_from=date_from, date_to=date_to, kind="document", page_size=100)
     assert set(ids(results)) == expected and results.total == len(expected)
+
+
+@override_settings(SEARCH_EXACT_LIMIT=2)
+@pytest.mark.parametrize("sort", ["-date", "date"])
+def test_a_sort_within_a_date_range_starts_and_stops_at_its_ends(survey, clerk_a, sort):
+    in_range = [d for d in survey if d.issued_date and datetime.date(2017, 1, 1) <= d.issued_date <= datetime.date(2022, 12, 31)]
+    expected = [d.pk for d in sorted(in_range, key=lambda d: d.issued_date, reverse=sort == "-date")]
+    results = run(clerk_a, "khảo sát", sort=sort, date_from="2017-01-01", date_to="2022-12-31")
+    assert ids(results) == expected
