@@ -3,9 +3,12 @@ ranks and facets the newest hits, and still sorts by date or number over every h
 consistent, and nothing restricted leaks through the approximation."""
 
 import datetime
+import io
+import json
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.management import call_command
 from django.test import Client, override_settings
 
 from search import services
@@ -164,3 +167,12 @@ def test_a_sort_within_a_date_range_starts_and_stops_at_its_ends(survey, clerk_a
     expected = [d.pk for d in sorted(in_range, key=lambda d: d.issued_date, reverse=sort == "-date")]
     results = run(clerk_a, "khảo sát", sort=sort, date_from="2017-01-01", date_to="2022-12-31")
     assert ids(results) == expected
+
+
+@embedded
+@override_settings(SEARCH_EXACT_LIMIT=LIMIT)
+def test_query_command_says_more_than(survey):
+    call_command("search", "khảo sát", stdout=(out := io.StringIO()))
+    assert out.getvalue().startswith("Hơn 5 kết quả")
+    call_command("search", "khảo sát", "--json", stdout=(out := io.StringIO()))
+    assert json.loads(out.getvalue())["count_relation"] == "gte"

@@ -53,9 +53,10 @@ class Command(BaseCommand):
             hits = [{("document_id" if h["kind"] == "document" else "case_file_id"): h["id"], "kind": h["kind"],
                      "files": h["files"], "number_notation": h["number_notation"], "subject": h["title"],
                      "date": h["date"], "score": h["score"]} for h in results.hits]
-            self.stdout.write(json.dumps({"count": results.total, "results": hits}, ensure_ascii=False, indent=2))
+            self.stdout.write(json.dumps({"count": results.total, "count_relation": results.relation, "results": hits},
+                                         ensure_ascii=False, indent=2))
             return
-        self.stdout.write(f"{results.total} kết quả ({results.engine})")
+        self.stdout.write(f"{'' if results.exact else 'Hơn '}{results.total} kết quả ({results.engine})")
         for hit in results.hits:
             label = f"{hit['number_notation']} " if hit["number_notation"] else ""
             self.stdout.write(f"  [{hit['kind']} {hit['id']}] {label}{hit['title']}  ({hit['score']})")
