@@ -266,7 +266,7 @@ else:
 MODELSEARCH_BACKENDS = {"default": _search}
 # Hits counted exactly on the embedded engine: above this a search reports "more than" this many and
 # ranks and facets the newest this many (search.engines.Fts5Engine).
-SEARCH_EXACT_LIMIT = int(env("HOSO_SEARCH_EXACT_LIMIT", "2000"))
+SEARCH_EXACT_LIMIT = max(1, int(env("HOSO_SEARCH_EXACT_LIMIT", "2000")))
 WAGTAILSEARCH_BACKENDS = MODELSEARCH_BACKENDS
 
 # --- Languages and time ---------------------------------------------------
