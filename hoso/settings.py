@@ -264,10 +264,10 @@ elif SEARCH_BACKEND in {"elasticsearch", "opensearch"}:
 else:
     raise ImproperlyConfigured("HOSO_SEARCH_BACKEND must be 'database', 'elasticsearch' or 'opensearch'")
 MODELSEARCH_BACKENDS = {"default": _search}
+WAGTAILSEARCH_BACKENDS = MODELSEARCH_BACKENDS
 # Hits counted exactly on the embedded engine: above this a search reports "more than" this many and
 # ranks and facets the newest this many (search.engines.Fts5Engine).
 SEARCH_EXACT_LIMIT = max(1, int(env("HOSO_SEARCH_EXACT_LIMIT", "2000")))
-WAGTAILSEARCH_BACKENDS = MODELSEARCH_BACKENDS
 
 # --- Languages and time ---------------------------------------------------
 LANGUAGE_CODE = "vi"
