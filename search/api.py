@@ -19,7 +19,7 @@ from . import exports, services
 from .forms import SearchForm
 from .models import SavedQuery
 
-PARAMETERS = [OpenApiParameter(name, str, description=str(field.label)) for name, field in SearchForm.base_fields.items()]
+PARAMETERS = [OpenApiParameter(name, str, description=field.label) for name, field in SearchForm.base_fields.items()]
 
 
 def _facets_wanted(request):

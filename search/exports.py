@@ -1,25 +1,29 @@
-"""A result list as an XLSX sheet or a PDF table, with the columns a person chose."""
+"""A result list as an XLSX sheet or a PDF table, with the columns a person chose, headed in the
+language of the request (Vietnamese unless the person chose English); dates stay dd/mm/yyyy."""
 
 import io
 from xml.sax.saxutils import escape
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.errors import HosoError
 from hoso.fonts import register_fonts
 
 COLUMNS = {
-    "number_notation": "Số, ký hiệu",
-    "date": "Ngày",
-    "title": "Trích yếu / Tiêu đề",
-    "doc_type": "Loại văn bản",
-    "kind": "Loại bản ghi",
-    "register": "Sổ",
-    "agency": "Cơ quan",
-    "unit": "Đơn vị",
-    "status": "Trạng thái hồ sơ",
-    "rights": "Chế độ sử dụng",
-    "retention": "Thời hạn bảo quản",
-    "files": "Tệp",
-    "score": "Điểm phù hợp",
+    "number_notation": gettext_lazy("Number and notation"),
+    "date": gettext_lazy("Date"),
+    "title": gettext_lazy("Subject / Title"),
+    "doc_type": gettext_lazy("Document type"),
+    "kind": gettext_lazy("Record kind"),
+    "register": gettext_lazy("Document register"),
+    "agency": gettext_lazy("Agency"),
+    "unit": gettext_lazy("Unit"),
+    "status": gettext_lazy("Case-file status"),
+    "rights": gettext_lazy("Access regime"),
+    "retention": gettext_lazy("Retention period"),
+    "files": gettext_lazy("Files"),
+    "score": gettext_lazy("Relevance score"),
 }
 DEFAULT_COLUMNS = ["number_notation", "date", "title", "doc_type", "agency"]
 
@@ -48,9 +52,9 @@ def to_xlsx(hits, columns, query=""):
 
     book = Workbook()
     sheet = book.active
-    sheet.title = "Kết quả tìm kiếm"
-    sheet.append([f"Kết quả tìm kiếm: {query}" if query else "Kết quả tìm kiếm"])
-    sheet.append(["STT", *(COLUMNS[c] for c in columns)])
+    sheet.title = _("Search results")
+    sheet.append([_("Search results: %(query)s") % {"query": query} if query else _("Search results")])
+    sheet.append([_("No."), *(str(COLUMNS[c]) for c in columns)])
     for cell_ in sheet[2]:
         cell_.font = Font(bold=True)
     for number, hit in enumerate(hits, start=1):
@@ -74,8 +78,8 @@ def to_pdf(hits, columns, query=""):
     buffer = io.BytesIO()
     page = landscape(A4)
     document = SimpleDocTemplate(buffer, pagesize=page, leftMargin=12 * mm, rightMargin=12 * mm,
-                                 topMargin=12 * mm, bottomMargin=12 * mm, title="Kết quả tìm kiếm")
-    rows = [[Paragraph("STT", head), *(Paragraph(escape(COLUMNS[c]), head) for c in columns)]]
+                                 topMargin=12 * mm, bottomMargin=12 * mm, title=_("Search results"))
+    rows = [[Paragraph(escape(_("No.")), head), *(Paragraph(escape(str(COLUMNS[c])), head) for c in columns)]]
     for number, hit in enumerate(hits, start=1):
         rows.append([Paragraph(str(number), text), *(Paragraph(escape(str(cell(hit, c))), text) for c in columns)])
     width = page[0] - 24 * mm - 10 * mm
@@ -84,7 +88,12 @@ def to_pdf(hits, columns, query=""):
     table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke)]))
-    heading = f"Kết quả tìm kiếm: {query} ({len(hits)} kết quả)" if query else f"Kết quả tìm kiếm ({len(hits)})"
+    count = len(hits)
+    if query:
+        heading = ngettext("Search results: %(query)s (%(count)s result)",
+                           "Search results: %(query)s (%(count)s results)", count) % {"query": query, "count": count}
+    else:
+        heading = _("Search results (%(count)s)") % {"count": count}
     document.build([Paragraph(escape(heading), title), table])
     return buffer.getvalue(), "application/pdf"
 

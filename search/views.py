@@ -1,10 +1,14 @@
 """The staff search page in the Wagtail admin ("Tra cứu"): query, filters, facets, highlighted
-hits, chosen columns, pages, XLSX/PDF export and saved searches. The work is search.services'."""
+hits, chosen columns, pages, XLSX/PDF export and saved searches. The work is search.services'.
+Its text is in the person's language: Vietnamese unless they chose English (hoso.middleware)."""
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, reverse
+from django.utils.formats import get_format
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
@@ -16,8 +20,10 @@ from .forms import SearchForm
 from .models import SavedQuery
 
 FACET_TITLES = {
-    "kind": "Loại bản ghi", "year": "Năm", "doc_type": "Loại văn bản", "register": "Sổ", "status": "Trạng thái hồ sơ",
-    "rights": "Chế độ sử dụng", "retention": "Thời hạn bảo quản", "unit_id": "Đơn vị", "agency_id": "Cơ quan",
+    "kind": gettext_lazy("Record kind"), "year": gettext_lazy("Year"), "doc_type": gettext_lazy("Document type"),
+    "register": gettext_lazy("Document register"), "status": gettext_lazy("Case-file status"),
+    "rights": gettext_lazy("Access regime"), "retention": gettext_lazy("Retention period"),
+    "unit_id": gettext_lazy("Unit"), "agency_id": gettext_lazy("Agency"),
 }
 FACET_PARAMS = {"unit_id": "unit", "agency_id": "agency"}
 ADMIN_PAGES = {"document": "records:inspect", "casefile": "case-files:inspect"}
@@ -33,7 +39,7 @@ def admin_url(hit):
 
 class SearchView(WagtailAdminTemplateMixin, TemplateView):
     template_name = "search/admin/search.html"
-    page_title = "Tra cứu hồ sơ, văn bản"
+    page_title = gettext_lazy("Search case files and documents")
     header_icon = "search"
 
     def get_breadcrumbs_items(self):
@@ -58,12 +64,12 @@ class SearchView(WagtailAdminTemplateMixin, TemplateView):
             return redirect(request.get_full_path())
         name = request.POST.get("name", "").strip()[:100]
         if not name:
-            messages.error(request, "Hãy đặt tên cho truy vấn cần lưu.")
+            messages.error(request, _("Name the query to save it."))
         else:
             filters = {k: v for k, v in request.GET.items() if k in SearchForm.FILTERS + ["agency", "sort"] and v}
             SavedQuery.objects.update_or_create(user=request.user, name=name, defaults={
                 "query": request.GET.get("q", ""), "filters": filters, "columns": self.columns()})
-            messages.success(request, f"Đã lưu truy vấn “{name}”.")
+            messages.success(request, _("Saved the query “%(name)s”.") % {"name": name})
         return redirect(request.get_full_path())
 
     def columns(self):
@@ -87,13 +93,14 @@ class SearchView(WagtailAdminTemplateMixin, TemplateView):
             else:
                 for hit in results.hits:
                     hit["admin_url"] = admin_url(hit)
+                    hit["date_shown"] = exports.cell(hit, "date")  # dd/mm/yyyy in every language
         columns = self.columns()
         context.update(
             form=form, results=results, error=error, columns=[(c, exports.COLUMNS[c]) for c in columns],
             all_columns=[(c, label, c in columns) for c, label in exports.COLUMNS.items()],
             saved=[(saved, saved_url(saved)) for saved in SavedQuery.objects.filter(user=self.request.user)],
             facets=self._facets(results) if results else [],
-            total=f"{results.total:,}".replace(",", ".") if results else "",  # 10.000: Vietnamese digit groups
+            total=grouped(results.total) if results else "",
             pages=self._pages(results) if results else [],
             export_xlsx=self.url_without("page", export="xlsx"), export_pdf=self.url_without("page", export="pdf"),
         )
@@ -113,6 +120,11 @@ class SearchView(WagtailAdminTemplateMixin, TemplateView):
     def _pages(self, results):
         around = range(max(1, results.page - 3), min(results.pages, results.page + 3) + 1)
         return [(n, self.url_without(page=n), n == results.page) for n in around]
+
+
+def grouped(number):
+    """Digits in groups of three, as the language writes them: 10.000 in Vietnamese, 10,000 in English."""
+    return f"{number:,}".replace(",", get_format("THOUSAND_SEPARATOR"))
 
 
 def saved_url(saved):

@@ -1,6 +1,7 @@
 """The staff search page in the Wagtail admin."""
 
 from django.urls import include, path, reverse_lazy
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
@@ -22,5 +23,5 @@ def register_search_urls():
 
 @hooks.register("register_admin_menu_item")
 def register_search_menu():
-    return SearchMenuItem("Tra cứu", reverse_lazy("search_admin:index"), name="records-search", icon_name="search",
-                          order=120)
+    return SearchMenuItem(_("Records search"), reverse_lazy("search_admin:index"), name="records-search",
+                          icon_name="search", order=120)
