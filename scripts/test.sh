@@ -13,8 +13,8 @@
 # HOSO_TEST_S3_ENDPOINT. Run some stages only with HOSO_TEST_STAGES, e.g.
 # HOSO_TEST_STAGES="default s3". Arguments are passed to every pytest run.
 #
-# Exits non-zero when a stage fails, collects no test, or (celery and s3 stages)
-# skips one of its tests.
+# Exits non-zero when a stage fails, collects no test, or (celery, s3 and
+# opensearch stages) skips one of its tests.
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -192,7 +192,7 @@ if wanted opensearch; then
     fi
     if [ -n "$search_url" ]; then
         run_stage opensearch strict "HOSO_SEARCH_BACKEND=opensearch" "HOSO_SEARCH_URLS=$search_url" \
-            "HOSO_SEARCH_INDEX_PREFIX=hoso_test_" -- -p no:cacheprovider tests/search
+            "HOSO_SEARCH_INDEX_PREFIX=hoso_test_" -- -p no:cacheprovider -m "not embedded_engine" tests/search
     else
         skip_stage opensearch "OpenSearch did not start"
     fi
