@@ -20,6 +20,7 @@ from functools import cache
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count
+from modelsearch import index as index_fields
 from modelsearch.backends import get_search_backend
 from modelsearch.conf import get_app_config
 from modelsearch.query import PlainText
@@ -121,6 +122,11 @@ class Fts5Engine:
             cursor.execute(f"SELECT rowid FROM {self.table}")
             return {row[0] for row in cursor.fetchall()}
 
+    def indexed_fingerprints(self):
+        """None: an entry's row and its FTS5 row are written in one transaction (indexing.refresh_batch,
+        add_in_place), so the row's fingerprint is the index's."""
+        return None
+
     def refresh(self):
         """Writes are visible at commit."""
 
@@ -212,10 +218,20 @@ class Fts5Engine:
     def rebuild(self, batches):
         """Entries are rewritten in place, a batch per transaction: searches keep working while it
         runs. The index is merged at the end."""
-        for entries in batches:
-            with transaction.atomic():
-                self.add(entries)
+        add_in_place(self, batches)
         self.optimize()
+
+
+def add_in_place(engine, batches):
+    """Database engines: each batch's rows (written as the batch is read) and its index rows commit
+    in one transaction, as in indexing.refresh_batch: the index never lags behind the rows."""
+    batches = iter(batches)
+    while True:
+        with transaction.atomic():
+            entries = next(batches, None)
+            if entries is None:
+                return
+            engine.add(entries)
 
 
 def _runs(order, within, longest=64):
@@ -271,13 +287,15 @@ class ModelsearchEngine:
         self._index_ready = True
 
     def _ensure_index(self):
-        """Elasticsearch/OpenSearch: create the index with modelsearch's mapping before the first write
-        (a write to a missing index would create one with a guessed mapping)."""
+        """Elasticsearch/OpenSearch: create the index, or bring its mapping up to date, with modelsearch's
+        mapping before the first write (a write to a missing index would create one with a guessed
+        mapping, and a field the index's mapping lacks, e.g. fingerprint in an index made before it,
+        would get a guessed type)."""
         if self.is_elastic and not getattr(self, "_index_ready", False):
             index = self.index()
             if not index.exists():
                 index.put()
-                index.add_model(SearchEntry)
+            index.add_model(SearchEntry)
             self._index_ready = True
 
     def delete_ids(self, ids):
@@ -296,26 +314,35 @@ class ModelsearchEngine:
 
     def indexed_ids(self):
         if self.is_elastic:
-            return self._elastic_ids()
+            return set(self.indexed_fingerprints())
         from django.contrib.contenttypes.models import ContentType
 
         index_entry = get_app_config().get_model("IndexEntry")
         rows = index_entry.objects.filter(content_type=ContentType.objects.get_for_model(SearchEntry))
         return {int(pk) for pk in rows.values_list("object_id", flat=True)}
 
-    def _elastic_ids(self):
+    def indexed_fingerprints(self):
+        """Elasticsearch/OpenSearch: {entry id: the fingerprint its document was written with} ("" for a
+        document without one). The document is written after its row commits and can lag behind it.
+        None on PostgreSQL: modelsearch's database backend writes the index rows in the entries'
+        transaction (indexing.refresh_batch, add_in_place), so the row's fingerprint is the index's."""
+        if not self.is_elastic:
+            return None
         index = self.index()
         if not index.exists():
-            return set()
-        ids, body = set(), {"query": {"match_all": {}}, "_source": False, "stored_fields": ["pk"], "sort": ["_doc"]}
+            return {}
+        column = self.backend.mapping_class(SearchEntry).get_field_column_name(index_fields.FilterField("fingerprint"))
+        body = {"query": {"match_all": {}}, "_source": False, "docvalue_fields": [column], "sort": ["_doc"]}
+        prints = {}
         page = self.backend.es.search(index=index.name, body=body, scroll="2m", size=5000)
         try:
             while page["hits"]["hits"]:
-                ids.update(int(hit["_id"]) for hit in page["hits"]["hits"])
+                prints.update((int(hit["_id"]), hit.get("fields", {}).get(column, [""])[0])
+                              for hit in page["hits"]["hits"])
                 page = self.backend.es.scroll(scroll_id=page["_scroll_id"], scroll="2m")
         finally:
             self.backend.es.clear_scroll(scroll_id=page["_scroll_id"])
-        return ids
+        return prints
 
     def _results(self, query, queryset, order=None):
         if order is not None:
@@ -355,8 +382,7 @@ class ModelsearchEngine:
         """Elasticsearch/OpenSearch: fill a new index, then swap the alias to it (searches keep
         using the old one until then). Database backend: entries are rewritten in place."""
         if not self.is_elastic:
-            for entries in batches:
-                self.add(entries)
+            add_in_place(self, batches)
             return
         rebuilder = self.backend.rebuilder_class(self.index())
         index = rebuilder.start()

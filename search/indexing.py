@@ -8,6 +8,8 @@ re-reads the records: existing ones are (re)indexed, missing ones leave the
 index. Running it twice changes nothing.
 """
 
+import hashlib
+import json
 from collections import defaultdict
 
 from django.db import connection, transaction
@@ -211,16 +213,30 @@ def refresh_batch(kind, ids, engine, add=True):
     return (len(entries), len(gone)) if add else entries
 
 
+def entries_for(kind, records):
+    """The entries of these records, texts and fingerprint attached, in the records' order, unsaved."""
+    entries = []
+    for record in sorted(records, key=lambda record: record.pk):
+        fields, texts = LOADERS[kind][1](record)
+        entry = SearchEntry(kind=kind, object_id=record.pk, fingerprint=fingerprint(fields, texts), **fields)
+        entry._texts = texts
+        entries.append(entry)
+    return entries
+
+
+def fingerprint(fields, texts):
+    """A digest of what one entry holds (its fields and texts): the row, or the index document, whose
+    fingerprint differs from the records' is stale (search.maintenance.check)."""
+    content = json.dumps([[fields[name] for name in ENTRY_FIELDS], [texts[name] for name in sorted(texts)]],
+                         default=str, ensure_ascii=False)
+    return hashlib.blake2b(content.encode(), digest_size=16).hexdigest()
+
+
 def build_entries(kind, records):
     """Save the entries of these records (creating or updating rows) and return them, texts attached.
     New entries take ids in the records' order: the newest records are the newest entries, which
     a broad search ranks (search.engines.newest)."""
-    entries = []
-    for record in sorted(records, key=lambda record: record.pk):
-        fields, texts = LOADERS[kind][1](record)
-        entry = SearchEntry(kind=kind, object_id=record.pk, **fields)
-        entry._texts = texts
-        entries.append(entry)
+    entries = entries_for(kind, records)
     _upsert(entries)
     ids = dict(SearchEntry.objects.filter(kind=kind, object_id__in=[e.object_id for e in entries])
                .values_list("object_id", "pk"))
@@ -232,7 +248,7 @@ def build_entries(kind, records):
 def _upsert(entries):
     """INSERT ... ON CONFLICT DO UPDATE in one executemany (SQLite and PostgreSQL): bulk_create's
     per-value SQL compiling cost more than the rest of indexing."""
-    columns = ["kind", "object_id", *ENTRY_FIELDS]
+    columns = ["kind", "object_id", *ENTRY_FIELDS, "fingerprint"]
     names = [SearchEntry._meta.get_field(c).column for c in columns]
     updates = ", ".join(f"{n} = excluded.{n}" for n in names[2:])
     sql = (f"INSERT INTO {SearchEntry._meta.db_table} ({', '.join(names)}) VALUES ({', '.join(['%s'] * len(names))}) "

@@ -38,6 +38,9 @@ class SearchEntry(index.Indexed, models.Model):
     label = models.CharField(_("number and notation"), max_length=60, blank=True)
     # Folded number/notation ("125/qd-ubnd"), for exact lookups that put that record first.
     notation_key = models.CharField(max_length=60, blank=True, db_index=True)
+    # Digest of the fields and texts the entry was built from (search.indexing.fingerprint): a row or
+    # an index document whose fingerprint is not the records' is stale. Empty: not known yet (stale).
+    fingerprint = models.CharField(max_length=32, blank=True)
 
     # Indexed by search.indexing in batches on commit, never by modelsearch's per-save handlers.
     search_auto_update = False
@@ -64,6 +67,9 @@ class SearchEntry(index.Indexed, models.Model):
         index.FilterField("number"),
         index.FilterField("public"),
         index.FilterField("notation_key"),
+        # Elasticsearch/OpenSearch: the document carries the fingerprint it was written with, to be
+        # compared with its row's (search.engines.ModelsearchEngine.indexed_fingerprints).
+        index.FilterField("fingerprint"),
     ]
 
     class Meta:

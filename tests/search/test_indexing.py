@@ -5,16 +5,16 @@ import json
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.utils import timezone
 
-from casefiles.models import AccessRegime
+from casefiles.models import AccessRegime, Document
 from search import indexing, maintenance, services, tasks
 from search.engines import get_engine
 from search.models import SearchEntry
 
-from .conftest import add_case_file, add_document
+from .conftest import ELASTIC, add_case_file, add_document
 
 
 def hits(q, user=None, public=True):
@@ -136,6 +136,90 @@ def test_check_finds_and_repairs_drift(corpus):
     assert all(d.clean for d in drifts) and not orphans
     assert not SearchEntry.objects.filter(pk=stray.pk).exists()
     assert hits("rung phong ho") == [corpus.ocr.pk]
+
+
+@pytest.fixture
+def planted(agency_a, index_now):
+    """A public document and its case file, indexed."""
+    with index_now():
+        document = add_document(agency_a, "Kế hoạch trồng cây keo", text="Trồng rừng sản xuất.")
+        case_file = add_case_file(agency_a, "08.NN", "Hồ sơ nông nghiệp", [document])
+    assert hits("cay keo") == [document.pk]
+    return document, case_file
+
+
+def stale(drifts):
+    return {drift.kind: drift.stale for drift in drifts}
+
+
+def test_check_content_finds_and_repairs_entries_older_than_the_records(planted):
+    document, case_file = planted
+    # Committed without its indexing (a crash before the commit-time job): update() sends no signal.
+    Document.objects.filter(pk=document.pk).update(subject="Kế hoạch trồng cây mắc ca")
+    drifts, orphans = maintenance.check(repair=False)
+    assert all(d.clean for d in drifts) and not orphans  # the ids agree
+    drifts, orphans = maintenance.check(repair=False, content=True)
+    # The case file's text names its documents' subjects.
+    assert stale(drifts) == {"document": [document.pk], "casefile": [case_file.pk]}
+    assert hits("cay keo") == [document.pk] and hits("mac ca") == []
+    out, err = io.StringIO(), io.StringIO()
+    call_command("search", "check", "--content", stdout=out, stderr=err)
+    assert "document: 1 bản ghi, 1 mục chỉ mục, thiếu 0, thừa 0, nội dung cũ 1" in out.getvalue()
+    assert "Đã sửa." in out.getvalue()
+    get_engine().refresh()
+    assert hits("cay keo") == [] and hits("mac ca") == [document.pk]
+    drifts, orphans = maintenance.check(repair=False, content=True)
+    assert all(d.clean for d in drifts) and not orphans
+
+
+def test_check_content_counts_entries_without_a_fingerprint_as_stale(planted):
+    document, case_file = planted
+    SearchEntry.objects.filter(kind="casefile").update(fingerprint="")  # rows from before fingerprints
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("search", "check", "--content", "--dry-run", stdout=out, stderr=io.StringIO())
+    assert "casefile: 1 bản ghi, 1 mục chỉ mục, thiếu 0, thừa 0, nội dung cũ 1" in out.getvalue()
+    drifts, orphans = maintenance.check(content=True)
+    assert stale(drifts) == {"document": [], "casefile": [case_file.pk]}
+    drifts, orphans = maintenance.check(repair=False, content=True)
+    assert all(d.clean for d in drifts) and not orphans
+
+
+@pytest.mark.skipif(not ELASTIC, reason="the database engines write an entry's row and its index in one "
+                                        "transaction: the index cannot lag behind the row")
+def test_check_content_finds_index_documents_older_than_their_rows(planted):
+    document, case_file = planted
+    # The rows were rewritten, the write to the index failed.
+    Document.objects.filter(pk=document.pk).update(subject="Kế hoạch trồng cây mắc ca")
+    load = indexing.LOADERS["document"][0]
+    indexing.build_entries("document", load([document.pk]))
+    assert SearchEntry.objects.get(kind="document").heading == "Kế hoạch trồng cây mắc ca"
+    drifts, orphans = maintenance.check(repair=False, content=True)
+    assert stale(drifts) == {"document": [document.pk], "casefile": [case_file.pk]}
+    maintenance.check(content=True)
+    get_engine().refresh()
+    assert hits("cay keo") == [] and hits("mac ca") == [document.pk]
+    drifts, orphans = maintenance.check(repair=False, content=True)
+    assert all(d.clean for d in drifts) and not orphans
+
+
+@pytest.mark.skipif(not ELASTIC, reason="only an Elasticsearch/OpenSearch index has a mapping of its own")
+def test_an_index_made_before_fingerprints_gets_their_mapping_on_the_first_write(planted):
+    engine = get_engine()
+    index = engine.index()
+    mapping = engine.backend.mapping_class(SearchEntry).get_mapping()
+    del mapping["properties"]["fingerprint_filter"]
+    index.delete()
+    index.put()
+    engine.backend.es.indices.put_mapping(index=index.name, body=mapping)
+    engine._index_ready = False  # a process started after the upgrade
+    for kind, ids in indexing.expand([("casefile_tree", planted[1].pk)]).items():
+        indexing.refresh_batch(kind, sorted(ids), engine)
+    engine.refresh()
+    assert engine.backend.es.indices.get_mapping(index=index.name)[index.name]["mappings"]["properties"][
+        "fingerprint_filter"]["type"] == "keyword"
+    drifts, orphans = maintenance.check(repair=False, content=True)
+    assert all(d.clean for d in drifts) and not orphans
 
 
 def test_reindex_command_rebuilds_everything(corpus):

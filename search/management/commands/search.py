@@ -16,7 +16,8 @@ class Command(BaseCommand):
         'Search the records, or look after the index. `hoso search "quyết định"` searches (every agency, '
         "or --agency); `hoso search reindex` rebuilds the index (Elasticsearch/OpenSearch: into a new "
         "index, then the alias moves); `hoso search check` finds and repairs drift between the records "
-        "and the index (--dry-run: report only). To search for the word reindex or check, use --query."
+        "and the index (--dry-run: report only; --content: also compares every record's indexed content, "
+        "not only which records are indexed). To search for the word reindex or check, use --query."
     )
 
     def add_arguments(self, parser):
@@ -29,6 +30,9 @@ class Command(BaseCommand):
         parser.add_argument("--limit", type=int, default=20, help="hits to show (at most 100)")
         parser.add_argument("--json", action="store_true", help="print the hits as JSON")
         parser.add_argument("--dry-run", action="store_true", help="check: report drift, repair nothing")
+        parser.add_argument("--content", action="store_true",
+                            help="check: also find entries whose content is older than the records (slower: "
+                                 "every record is read)")
 
     def handle(self, *args, words, query=None, **options):
         if query is None and words and words[0] in ACTIONS:
@@ -61,25 +65,34 @@ class Command(BaseCommand):
             label = f"{hit['number_notation']} " if hit["number_notation"] else ""
             self.stdout.write(f"  [{hit['kind']} {hit['id']}] {label}{hit['title']}  ({hit['score']})")
 
+    def _progress(self, options):
+        """A progress bar over every record, on stderr."""
+        return tqdm(total=maintenance.record_count(), unit="bản ghi", file=getattr(self.stderr, "_out", self.stderr),
+                    disable=options["verbosity"] < 1)
+
     def run_reindex(self, options):
         engine = get_engine()
-        stream = getattr(self.stderr, "_out", self.stderr)
-        with tqdm(total=maintenance.record_count(), unit="bản ghi", file=stream,
-                  disable=options["verbosity"] < 1) as bar:
+        with self._progress(options) as bar:
             drifts, orphans = maintenance.rebuild(bar.update, engine=engine)
         self.stdout.write(f"Đã lập lại chỉ mục ({engine.name}).")
         self._report(drifts, orphans, repaired=True)
 
     def run_check(self, options):
-        drifts, orphans = maintenance.check(repair=not options["dry_run"])
-        self._report(drifts, orphans, repaired=not options["dry_run"])
+        repair = not options["dry_run"]
+        if options["content"]:
+            with self._progress(options) as bar:
+                drifts, orphans = maintenance.check(repair=repair, content=True, progress=bar.update)
+        else:
+            drifts, orphans = maintenance.check(repair=repair)
+        self._report(drifts, orphans, repaired=repair, content=options["content"])
         if options["dry_run"] and (orphans or any(not d.clean for d in drifts)):
             raise CommandError("Chỉ mục lệch so với dữ liệu.", returncode=3)
 
-    def _report(self, drifts, orphans, repaired):
+    def _report(self, drifts, orphans, repaired, content=False):
         for drift in drifts:
+            stale = f", nội dung cũ {len(drift.stale)}" if content else ""
             self.stdout.write(f"{drift.kind}: {drift.records} bản ghi, {drift.entries} mục chỉ mục, "
-                              f"thiếu {len(drift.missing)}, thừa {len(drift.extra)}")
+                              f"thiếu {len(drift.missing)}, thừa {len(drift.extra)}{stale}")
         self.stdout.write(f"mục chỉ mục không thuộc bản ghi nào: {len(orphans)}")
         clean = not orphans and all(d.clean for d in drifts)
         self.stdout.write("Chỉ mục khớp dữ liệu." if clean else ("Đã sửa." if repaired else "Chưa sửa (--dry-run)."))
