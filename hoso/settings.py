@@ -5,6 +5,7 @@ under ./var/, tasks in-process, database full-text search. The README lists
 every variable.
 """
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -141,6 +142,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 MEDIA_ROOT = Path(env("HOSO_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 STATIC_ROOT = Path(env("HOSO_STATIC_ROOT", VAR_DIR / "static"))
+with contextlib.suppress(OSError):  # collectstatic fills it; WhiteNoise warns at every start without it
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATIC_URL = "/static/"
 WHITENOISE_USE_FINDERS = True
 

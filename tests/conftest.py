@@ -2,7 +2,6 @@
 
 import datetime
 import io
-from pathlib import Path
 
 import pytest
 from rest_framework.test import APIClient
@@ -15,13 +14,6 @@ from casefiles.services import create_document
 from retention.models import RetentionKind
 
 PASSWORD = "Matkhau@2026"
-
-
-def pytest_configure(config):
-    """The static folder `make run` fills (collectstatic): WhiteNoise warns on every request without it."""
-    from django.conf import settings
-
-    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
 @pytest.fixture(autouse=True)
