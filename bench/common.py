@@ -1,4 +1,5 @@
-"""What the benchmarks share: a throwaway PostgreSQL database, and a line describing the machine."""
+"""What the benchmarks share: a throwaway PostgreSQL database, the database server's version, and a line
+describing the machine."""
 
 import os
 import platform
@@ -28,3 +29,13 @@ def machine() -> str:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
     return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, {platform.platform()}"
+
+
+def server_version(connection) -> str:
+    """"SQLite 3.40.1" or "PostgreSQL 15.18": the server behind a Django connection."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT sqlite_version()")
+            return "SQLite " + cursor.fetchone()[0]
+        cursor.execute("SHOW server_version")
+        return "PostgreSQL " + cursor.fetchone()[0].split()[0]

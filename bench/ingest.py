@@ -36,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from common import machine, postgres_database  # noqa: E402  (bench/common.py, beside this script)
+from common import machine, postgres_database, server_version  # noqa: E402  (bench/common.py, beside this script)
 
 SENTENCES = [
     "Thực hiện Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ về công tác văn thư,",
@@ -150,7 +150,7 @@ def child(root: Path, rounds: int, profile: bool):
         profiler.runcall(batch.import_files, agency, batch.collect([root / f"set-{rounds + 1}"]))
         breakdown(pstats.Stats(profiler), time.perf_counter() - started, len(files))
     print(json.dumps({"documents": len(files), "pages": base["pages"], "bytes": base["bytes"],
-                      "server": _server_version(connection), "rounds": results}))
+                      "server": server_version(connection), "rounds": results}))
 
 
 PHASES = [  # (label, file name ending, function): cumulative times read from the profile
@@ -180,16 +180,7 @@ def breakdown(stats, seconds, documents):
         print(f"  {label:<55} {cumulative / documents * 1000:7.1f} ms  {cumulative / profiled:6.1%}",
               file=sys.stderr)
     stats.stream = sys.stderr
-    stats.sort_stats("cumulative").print_stats(r"/work/main/(?!\.venv)", 40)
-
-
-def _server_version(connection):
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("SELECT sqlite_version()")
-            return "SQLite " + cursor.fetchone()[0]
-        cursor.execute("SHOW server_version")
-        return "PostgreSQL " + cursor.fetchone()[0].split()[0]
+    stats.sort_stats("cumulative").print_stats(rf"{ROOT}/(?!\.venv)", 40)
 
 
 def main():

@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from common import machine, postgres_database  # noqa: E402  (bench/common.py, beside this script)
+from common import machine, postgres_database, server_version  # noqa: E402  (bench/common.py, beside this script)
 
 
 class NumberingError(AssertionError):
@@ -157,16 +157,7 @@ def child(n, workers):
             pass_number += 1
             results.append(one_pass(pass_number, mode, n, count))
             print(f"  {mode:>8}, {count:>2} workers: {n / results[-1]['seconds']:7.1f}/s", file=sys.stderr)
-    print(json.dumps({"server": _server_version(connection), "passes": results}))
-
-
-def _server_version(connection):
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("SELECT sqlite_version()")
-            return "SQLite " + cursor.fetchone()[0]
-        cursor.execute("SHOW server_version")
-        return "PostgreSQL " + cursor.fetchone()[0].split()[0]
+    print(json.dumps({"server": server_version(connection), "passes": results}))
 
 
 def measure(database_url, work_dir: Path, n, workers):
